@@ -1,0 +1,92 @@
+/* X25519 and Ed25519 over OpenSSL's raw-key EVP_PKEY interface. */
+#include "crypto/crypto.h"
+
+#include <openssl/evp.h>
+
+capsa_status capsa_x25519_public(uint8_t pub[CAPSA_X25519_BYTES], const uint8_t priv[CAPSA_X25519_BYTES])
+{
+	size_t len = CAPSA_X25519_BYTES;
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, CAPSA_X25519_BYTES);
+	capsa_status st = CAPSA_ERR_INTERNAL;
+
+	if (k != NULL && EVP_PKEY_get_raw_public_key(k, pub, &len) == 1 && len == CAPSA_X25519_BYTES)
+		st = CAPSA_OK;
+	EVP_PKEY_free(k);
+	return st;
+}
+
+capsa_status capsa_x25519(uint8_t shared[CAPSA_X25519_BYTES], const uint8_t priv[CAPSA_X25519_BYTES],
+                          const uint8_t peer[CAPSA_X25519_BYTES])
+{
+	static const uint8_t zero[CAPSA_X25519_BYTES];
+	size_t len = CAPSA_X25519_BYTES;
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, CAPSA_X25519_BYTES);
+	EVP_PKEY *p = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, CAPSA_X25519_BYTES);
+	EVP_PKEY_CTX *ctx = k ? EVP_PKEY_CTX_new(k, NULL) : NULL;
+	capsa_status st = CAPSA_ERR_INTERNAL;
+
+	if (ctx == NULL || p == NULL || EVP_PKEY_derive_init(ctx) != 1)
+		goto out;
+	/* OpenSSL itself fails the derivation for low-order points (all-zero output). */
+	if (EVP_PKEY_derive_set_peer(ctx, p) != 1 || EVP_PKEY_derive(ctx, shared, &len) != 1 ||
+	    len != CAPSA_X25519_BYTES) {
+		st = CAPSA_ERR_KEY;
+		goto out;
+	}
+	st = capsa_ct_equal(shared, zero, CAPSA_X25519_BYTES) ? CAPSA_ERR_KEY : CAPSA_OK;
+out:
+	if (st != CAPSA_OK)
+		capsa_wipe(shared, CAPSA_X25519_BYTES);
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(p);
+	return st;
+}
+
+capsa_status capsa_ed25519_public(uint8_t pub[CAPSA_ED25519_PUBLICBYTES],
+                                  const uint8_t seed[CAPSA_ED25519_SEEDBYTES])
+{
+	size_t len = CAPSA_ED25519_PUBLICBYTES;
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, CAPSA_ED25519_SEEDBYTES);
+	capsa_status st = CAPSA_ERR_INTERNAL;
+
+	if (k != NULL && EVP_PKEY_get_raw_public_key(k, pub, &len) == 1 && len == CAPSA_ED25519_PUBLICBYTES)
+		st = CAPSA_OK;
+	EVP_PKEY_free(k);
+	return st;
+}
+
+capsa_status capsa_ed25519_sign(uint8_t sig[CAPSA_ED25519_SIGBYTES], const uint8_t seed[CAPSA_ED25519_SEEDBYTES],
+                                const uint8_t *msg, size_t msg_len)
+{
+	static const uint8_t empty;
+	size_t len = CAPSA_ED25519_SIGBYTES;
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, CAPSA_ED25519_SEEDBYTES);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	capsa_status st = CAPSA_ERR_INTERNAL;
+
+	if (k != NULL && md != NULL && EVP_DigestSignInit(md, NULL, NULL, NULL, k) == 1 &&
+	    EVP_DigestSign(md, sig, &len, msg_len ? msg : &empty, msg_len) == 1 && len == CAPSA_ED25519_SIGBYTES)
+		st = CAPSA_OK;
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(k);
+	return st;
+}
+
+capsa_status capsa_ed25519_verify(const uint8_t sig[CAPSA_ED25519_SIGBYTES],
+                                  const uint8_t pub[CAPSA_ED25519_PUBLICBYTES], const uint8_t *msg, size_t msg_len)
+{
+	static const uint8_t empty;
+	EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, CAPSA_ED25519_PUBLICBYTES);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	capsa_status st = CAPSA_ERR_SIGNATURE;
+
+	if (k == NULL || md == NULL)
+		st = k == NULL ? CAPSA_ERR_KEY : CAPSA_ERR_NOMEM;
+	else if (EVP_DigestVerifyInit(md, NULL, NULL, NULL, k) == 1 &&
+	         EVP_DigestVerify(md, sig, CAPSA_ED25519_SIGBYTES, msg_len ? msg : &empty, msg_len) == 1)
+		st = CAPSA_OK;
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(k);
+	return st;
+}
