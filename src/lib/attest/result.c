@@ -5,7 +5,6 @@
 
 #include "attest/verifier.h"
 #include "crypto/crypto.h"
-#include "wire/bytes.h"
 
 const char *capsa_attest_platform_name(capsa_attest_platform p)
 {
