@@ -61,6 +61,13 @@ capsa_status capsa_bech32_encode(char *out, size_t out_size, const char *hrp, co
                                  size_t data_len, bool upper) CAPSA_MUST_CHECK;
 
 /*
+ * capsa_bech32_encode_values is capsa_bech32_encode for data already in
+ * 5-bit values (each below 32, else CAPSA_ERR_ARG).
+ */
+capsa_status capsa_bech32_encode_values(char *out, size_t out_size, const char *hrp, const uint8_t *values,
+                                        size_t num_values, bool upper) CAPSA_MUST_CHECK;
+
+/*
  * capsa_bech32_decode_values parses the |str_len| characters at |str| (at most
  * |max_len|) as bech32 and verifies the checksum. It writes the HRP, lower
  * cased and NUL-terminated, to |hrp| (|hrp_size| bytes), and the 5-bit data
