@@ -527,7 +527,9 @@ static void signed_header(void)
 	CHECK_OK(r.st);
 	buf_free(&r.pt);
 	/* a flipped signature bit is caught without any key; so is a stripped signature */
-	c.data[info.header_len - 1] ^= 1;
+	size_t header_len = info.header_len;
+	capsa_header_info_free(&info);
+	c.data[header_len - 1] ^= 1;
 	CHECK_STATUS(capsa_inspect_buf(&info, c.data, c.len), CAPSA_ERR_SIGNATURE);
 	c.data[11] &= (uint8_t)~HDR_FLAG_SIGNED;
 	r = open_with(c.data, c.len, 0, 1, c.len);
