@@ -575,6 +575,40 @@ static void payload_arithmetic(void)
 	CHECK(pt == PT);
 }
 
+/* Routes by stanza type: the path a new stanza type (umbral, keepers) seals through. */
+static void routes_by_type(void)
+{
+	capsa_route_key routes[] = {{"x25519", &recs[1]}, {"example.org/none", &recs[0]}};
+	capsa_seal_opts o = {.recipients = recs, .num_recipients = 1, .routes = routes, .num_routes = 1,
+	                     .plaintext_len = 4};
+	capsa_seal *s = NULL;
+	capsa_header_info info;
+	buf c = {0};
+	opened r;
+
+	check_context("routes by type");
+	CHECK_OK(capsa_seal_new(&s, &o, buf_sink, &c));
+	CHECK_OK(capsa_seal_write(s, (const uint8_t *)"abcd", 4));
+	CHECK_OK(capsa_seal_finish(s));
+	capsa_seal_free(s);
+	CHECK_OK(capsa_inspect_buf(&info, c.data, c.len));
+	CHECK(info.num_stanzas == 2);
+	capsa_header_info_free(&info);
+	r = open_with(c.data, c.len, 1, 1, c.len);
+	CHECK_OK(r.st);
+	CHECK(r.pt.len == 4 && memcmp(r.pt.data, "abcd", 4) == 0);
+	buf_free(&r.pt);
+	o.routes = routes + 1;
+	CHECK_STATUS(capsa_seal_new(&s, &o, buf_sink, &c), CAPSA_ERR_UNSUPPORTED);
+	CHECK(s == NULL);
+	o.num_recipients = 0;
+	o.routes = routes;
+	o.plaintext_len = 0;
+	CHECK_OK(capsa_seal_new(&s, &o, buf_sink, &c));
+	capsa_seal_free(s);
+	buf_free(&c);
+}
+
 int main(void)
 {
 	make_identities();
@@ -590,6 +624,7 @@ int main(void)
 	unknown_stanza_skipped();
 	signed_header();
 	promised_length();
+	routes_by_type();
 	for (int i = 0; i < 3; i++)
 		capsa_identity_wipe(&ids[i]);
 	return check_summary();

@@ -124,12 +124,26 @@ CAPSA_API uint64_t capsa_payload_len(uint64_t plaintext_len);
 
 /* ---- Sealing (push) ----------------------------------------------------- */
 
+/*
+ * A stanza type and the key it needs, for routes beyond x25519 recipients:
+ * when sealing, what the type's stanza wraps the CEK to (for example the
+ * producer's capsa_recipient for an `umbral` stanza); when opening, what
+ * unwraps it (for example cfrags). Each stanza type documents what |key|
+ * points to.
+ */
+typedef struct capsa_route_key {
+	const char *stanza_type;
+	const void *key;
+} capsa_route_key;
+
 typedef struct capsa_seal_opts {
 	capsa_suite suite;        /* 0 means CAPSA_SUITE_AES_256_GCM */
 	unsigned threads;         /* worker threads; 0 means one per online CPU */
 	uint64_t plaintext_len;   /* the exact length to be written, or CAPSA_LENGTH_UNKNOWN */
-	const capsa_recipient *recipients; /* one x25519 stanza each; at least one */
+	const capsa_recipient *recipients; /* one x25519 stanza each */
 	size_t num_recipients;
+	const capsa_route_key *routes;     /* one stanza of the given type each, after the x25519 ones */
+	size_t num_routes;                 /* recipients + routes: 1 to CAPSA_STANZA_MAX */
 	const capsa_identity *signer; /* if not NULL, its Ed25519 key signs the header */
 } capsa_seal_opts;
 
@@ -137,8 +151,9 @@ typedef struct capsa_seal capsa_seal;
 
 /*
  * capsa_seal_new draws a fresh CEK and content id, wraps the CEK to every
- * recipient, and writes the header to |sink| before it returns. Returns
- * CAPSA_OK, CAPSA_ERR_ARG (no recipients, too many, bad suite),
+ * recipient and route, and writes the header to |sink| before it returns.
+ * Returns CAPSA_OK, CAPSA_ERR_ARG (no stanza, too many, bad suite),
+ * CAPSA_ERR_UNSUPPORTED (a route type this build cannot seal),
  * CAPSA_ERR_KEY (a recipient key is unusable), CAPSA_ERR_NOMEM, or what
  * |sink| returned. On failure |*out| is NULL.
  */
@@ -164,16 +179,6 @@ CAPSA_API capsa_status capsa_seal_finish(capsa_seal *s) CAPSA_MUST_CHECK;
 CAPSA_API void capsa_seal_free(capsa_seal *s);
 
 /* ---- Opening (push container bytes, receive verified plaintext) -------- */
-
-/*
- * Key material for routes other than identities, looked up by stanza type
- * (for example cfrags for an `umbral` stanza). Each stanza type documents
- * what |key| points to.
- */
-typedef struct capsa_route_key {
-	const char *stanza_type;
-	const void *key;
-} capsa_route_key;
 
 /* Everything an opener may try, stanza by stanza, to recover the CEK. */
 typedef struct capsa_unlock {

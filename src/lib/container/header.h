@@ -92,14 +92,16 @@ typedef struct capsa_hdr_params {
 	uint8_t content_id[CAPSA_CONTENT_ID_BYTES];
 	const capsa_recipient *recipients;
 	size_t num_recipients;
+	const capsa_route_key *routes;
+	size_t num_routes;
 	const capsa_identity *signer;
 } capsa_hdr_params;
 
 /*
  * capsa_hdr_build writes a complete header for |p| that wraps |cek| to every
- * recipient, into a fresh buffer (free()) of |*out_len| bytes. Returns
- * CAPSA_OK, CAPSA_ERR_ARG, CAPSA_ERR_KEY, CAPSA_ERR_NOMEM or
- * CAPSA_ERR_INTERNAL.
+ * recipient and route, into a fresh buffer (free()) of |*out_len| bytes.
+ * Returns CAPSA_OK, CAPSA_ERR_ARG, CAPSA_ERR_UNSUPPORTED, CAPSA_ERR_KEY,
+ * CAPSA_ERR_NOMEM or CAPSA_ERR_INTERNAL.
  */
 capsa_status capsa_hdr_build(uint8_t **out, size_t *out_len, const capsa_hdr_params *p,
                              const uint8_t cek[CAPSA_CEK_BYTES]) CAPSA_MUST_CHECK;

@@ -77,12 +77,21 @@ static capsa_status build_into(capsa_cbb *cbb, const capsa_hdr_params *p, const 
 		return CAPSA_ERR_ARG;
 	put_fixed(cbb, p, p->signer ? HDR_FLAG_SIGNED : 0);
 	capsa_cbb_add_u32(cbb, 0); /* header length, patched below */
-	capsa_cbb_add_u16(cbb, (uint16_t)p->num_recipients);
-	for (size_t i = 0; i < p->num_recipients; i++) {
+	capsa_cbb_add_u16(cbb, (uint16_t)(p->num_recipients + p->num_routes));
+	for (size_t i = 0; i < p->num_recipients + p->num_routes; i++) {
+		const capsa_stanza_ops *ops = &capsa_stanza_x25519;
+		const void *key = i < p->num_recipients ? (const void *)&p->recipients[i] : NULL;
+		if (i >= p->num_recipients) {
+			const capsa_route_key *rk = &p->routes[i - p->num_recipients];
+			if (rk->stanza_type == NULL || (ops = capsa_stanza_lookup(rk->stanza_type)) == NULL ||
+			    ops->wrap == NULL)
+				return CAPSA_ERR_UNSUPPORTED;
+			key = rk->key;
+		}
 		ctx.fixed = cbb->buf; /* re-read each time: the buffer may have moved */
 		if (cbb->failed)
 			return CAPSA_ERR_NOMEM;
-		if ((st = put_stanza(cbb, &capsa_stanza_x25519, &ctx, &p->recipients[i], cek)) != CAPSA_OK)
+		if ((st = put_stanza(cbb, ops, &ctx, key, cek)) != CAPSA_OK)
 			return st;
 	}
 	total = cbb->len + HDR_MAC_BYTES + (p->signer ? HDR_SIG_BLOCK_BYTES : 0);
@@ -107,7 +116,9 @@ capsa_status capsa_hdr_build(uint8_t **out, size_t *out_len, const capsa_hdr_par
 
 	*out = NULL;
 	*out_len = 0;
-	if (p->num_recipients == 0 || p->num_recipients > CAPSA_STANZA_MAX)
+	if (p->num_recipients + p->num_routes == 0 || p->num_recipients > CAPSA_STANZA_MAX ||
+	    p->num_routes > CAPSA_STANZA_MAX - p->num_recipients || (p->num_recipients > 0 && p->recipients == NULL) ||
+	    (p->num_routes > 0 && p->routes == NULL))
 		return CAPSA_ERR_ARG;
 	if (!capsa_cbb_init(&cbb, 256))
 		return CAPSA_ERR_NOMEM;

@@ -19,7 +19,9 @@ static capsa_status check_opts(const capsa_seal_opts *o, capsa_suite *suite)
 	capsa_aead_alg alg;
 
 	*suite = o->suite == 0 ? CAPSA_SUITE_AES_256_GCM : o->suite;
-	if (o->recipients == NULL || o->num_recipients == 0 || o->num_recipients > CAPSA_STANZA_MAX)
+	if (o->num_recipients + o->num_routes == 0 || o->num_recipients > CAPSA_STANZA_MAX ||
+	    o->num_routes > CAPSA_STANZA_MAX - o->num_recipients || (o->num_recipients > 0 && o->recipients == NULL) ||
+	    (o->num_routes > 0 && o->routes == NULL))
 		return CAPSA_ERR_ARG;
 	return capsa_suite_alg(&alg, *suite) == CAPSA_OK ? CAPSA_OK : CAPSA_ERR_ARG;
 }
@@ -29,7 +31,8 @@ static capsa_status start(capsa_seal *s, const capsa_seal_opts *o, capsa_suite s
                           const uint8_t cek[CAPSA_CEK_BYTES], capsa_sink sink, void *arg)
 {
 	capsa_hdr_params hp = {.suite = suite, .plaintext_len = o->plaintext_len, .recipients = o->recipients,
-	                       .num_recipients = o->num_recipients, .signer = o->signer};
+	                       .num_recipients = o->num_recipients, .routes = o->routes,
+	                       .num_routes = o->num_routes, .signer = o->signer};
 	uint8_t context[HDR_CONTEXT_BYTES], *hdr = NULL;
 	size_t hdr_len = 0;
 	capsa_stream_params sp = {.key = cek, .key_len = CAPSA_CEK_BYTES, .context = context,
