@@ -155,6 +155,19 @@ int cli_out_open(cli_out *o, const char *verb, const char *path)
 	return 0;
 }
 
+/* Makes the rename durable: fsync the directory that holds |path| (best effort). */
+static void sync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
 int cli_out_commit(cli_out *o, const char *verb)
 {
 	mode_t mask = umask(0);
@@ -175,6 +188,7 @@ int cli_out_commit(cli_out *o, const char *verb)
 		return CLI_EXIT_IO;
 	}
 	tmp_live = 0;
+	sync_dir(o->tmp);
 	free(o->tmp);
 	o->tmp = NULL;
 	return 0;
