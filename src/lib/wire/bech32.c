@@ -188,12 +188,23 @@ static capsa_bech32_error scan_string(const char *str, size_t str_len, size_t *s
 	return CAPSA_BECH32_OK;
 }
 
+/*
+ * The value of a data character, or -1. Identity strings carry secrets, so
+ * this scans the whole alphabet with masks instead of branching on (or
+ * indexing by) the character. Encoding indexes the 32-byte alphabet by the
+ * secret value: a table inside one cache line, a wart kept as age keeps it.
+ */
 static int alphabet_index(char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		c = (char)(c - 'A' + 'a');
-	const char *p = c ? strchr(alphabet, c) : NULL;
-	return p ? (int)(p - alphabet) : -1;
+	unsigned lc = (unsigned char)c, value = 0, found = 0;
+
+	lc |= ((lc - 'A') < 26u) << 5; /* fold upper case to lower */
+	for (unsigned i = 0; i < 32; i++) {
+		unsigned eq = (((unsigned char)alphabet[i] ^ lc) - 1u) >> 31;
+		value |= i & (0u - eq);
+		found |= eq;
+	}
+	return found ? (int)value : -1;
 }
 
 /*
