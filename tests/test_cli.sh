@@ -138,6 +138,13 @@ expect_exit 0 "seal --sign" "$CAPSA" seal -r "$rec" --sign key.txt -o signed.cap
 "$CAPSA" inspect --json signed.capsa > got.json
 check "inspect --json has the signer" grep -q '"signer":"[0-9a-f]\{64\}"' got.json
 
+# ---- a terminal on standard output: seal refuses binary; open -q draws no bar
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$CAPSA\" seal -r $rec pt.bin" /dev/null > tty.txt 2>&1
+	check "seal refuses to write to a terminal (exit 2)" [ $? -eq 2 ]
+	check "and says why" grep -q "refusing to write binary output to a terminal" tty.txt
+fi
+
 # ---- help
 for verb in keygen seal open inspect; do
 	"$CAPSA" "$verb" -h > help.txt

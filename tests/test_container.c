@@ -4,6 +4,7 @@
  * appended chunks, the wrong identity, several recipients, unknown stanza
  * types, random-access reads, and the length a seal promises.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,6 +440,63 @@ static void random_access(void)
 	free(pt);
 }
 
+struct reader_job {
+	capsa_reader *r;
+	const uint8_t *pt;
+	size_t len;
+	unsigned seed;
+	size_t wrong;
+};
+
+static void *reader_thread(void *arg)
+{
+	struct reader_job *j = arg;
+	uint8_t *out = malloc(3 * PT);
+
+	for (int k = 0; k < 200; k++) {
+		uint64_t off = (uint64_t)rand_r(&j->seed) % j->len;
+		size_t n = (size_t)rand_r(&j->seed) % (3 * PT);
+		if (n > j->len - off)
+			n = j->len - off;
+		if (capsa_reader_read(j->r, out, off, n, NULL) != CAPSA_OK || memcmp(out, j->pt + off, n) != 0)
+			j->wrong++;
+	}
+	free(out);
+	return NULL;
+}
+
+/* One reader shared by four threads, as its header promises. */
+static void reader_threads(void)
+{
+	size_t len = 30 * PT + 5;
+	uint8_t *pt = pattern(len, 9);
+	buf c = seal(pt, len, 1, CAPSA_SUITE_AES_256_GCM, true);
+	capsa_unlock u = {.identities = ids, .num_identities = 1};
+	capsa_reader *r = NULL;
+	struct reader_job jobs[4];
+	pthread_t t[4];
+	char path[64];
+	int fd = write_temp(&c, path);
+	size_t wrong = 0;
+
+	check_context("reader shared by threads");
+	CHECK_OK(capsa_reader_open(&r, path, &u));
+	for (int i = 0; r != NULL && i < 4; i++) {
+		jobs[i] = (struct reader_job){.r = r, .pt = pt, .len = len, .seed = (unsigned)i + 1};
+		CHECK(pthread_create(&t[i], NULL, reader_thread, &jobs[i]) == 0);
+	}
+	for (int i = 0; r != NULL && i < 4; i++) {
+		pthread_join(t[i], NULL);
+		wrong += jobs[i].wrong;
+	}
+	CHECK(wrong == 0);
+	capsa_reader_close(r);
+	close(fd);
+	unlink(path);
+	buf_free(&c);
+	free(pt);
+}
+
 /* A header built by hand: an unknown stanza type before the x25519 one. */
 static buf seal_with_unknown_stanza(const uint8_t *pt, size_t len)
 {
@@ -621,6 +679,7 @@ int main(void)
 	truncations();
 	reorder_duplicate_append();
 	random_access();
+	reader_threads();
 	unknown_stanza_skipped();
 	signed_header();
 	promised_length();
