@@ -18,7 +18,10 @@
 #include <capsa/container.h>
 #include <capsa/keys.h>
 
+#include "container/header.h"
+#include "container/stanza.h"
 #include "crypto/crypto.h"
+#include "stream/stream.h"
 
 typedef struct buf {
 	uint8_t *data;
@@ -73,6 +76,61 @@ static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, co
 	    capsa_seal_finish(s) != CAPSA_OK)
 		die("seal failed");
 	capsa_seal_free(s);
+	return out;
+}
+
+/*
+ * A file whose header carries a stanza of a type no reader knows
+ * ("example.org/route") before its x25519 stanza; readers must skip it. The
+ * header is assembled field by field here, since capsa_seal_new only writes
+ * types this build can seal.
+ */
+static buf seal_unknown_first(const uint8_t *pt, size_t len, const capsa_recipient *r)
+{
+	static const char route_type[] = "example.org/route";
+	uint8_t cek[CAPSA_CEK_BYTES], mac[HDR_MAC_BYTES], context[HDR_CONTEXT_BYTES], id[16], *hdr = NULL;
+	capsa_stanza_ctx ctx = {.suite = CAPSA_SUITE_AES_256_GCM, .alg = CAPSA_AEAD_AES_256_GCM,
+	                        .fixed_len = HDR_FIXED_BYTES};
+	capsa_stream_params sp = {.alg = CAPSA_AEAD_AES_256_GCM, .key = cek, .key_len = sizeof cek,
+	                          .context = context, .context_len = sizeof context, .threads = 1};
+	capsa_stream_enc *enc = NULL;
+	capsa_cbb cbb, body;
+	size_t hdr_len = HDR_PREAMBLE_BYTES + (1 + 17 + 2 + 4) + (1 + 6 + 2 + 80) + HDR_MAC_BYTES;
+	buf out = {0};
+
+	if (capsa_random(cek, sizeof cek) != CAPSA_OK || capsa_random(id, sizeof id) != CAPSA_OK ||
+	    !capsa_cbb_init(&cbb, 256) || !capsa_cbb_init(&body, 128))
+		die("setup");
+	capsa_cbb_add_bytes(&cbb, capsa_hdr_magic, HDR_MAGIC_BYTES);
+	capsa_cbb_add_u8(&cbb, HDR_VERSION);
+	capsa_cbb_add_u16(&cbb, CAPSA_SUITE_AES_256_GCM);
+	capsa_cbb_add_u8(&cbb, HDR_CHUNK_LOG2);
+	capsa_cbb_add_u8(&cbb, 0);
+	capsa_cbb_add_u64(&cbb, len);
+	capsa_cbb_add_bytes(&cbb, id, sizeof id);
+	capsa_cbb_add_u32(&cbb, (uint32_t)hdr_len);
+	capsa_cbb_add_u16(&cbb, 2);
+	capsa_cbb_add_u8(&cbb, 17);
+	capsa_cbb_add_bytes(&cbb, route_type, 17);
+	capsa_cbb_add_u16_prefixed(&cbb, "\x00\x01\x02\x03", 4);
+	ctx.fixed = cbb.buf;
+	if (capsa_stanza_x25519.wrap(&body, &ctx, r, cek) != CAPSA_OK)
+		die("wrap");
+	capsa_cbb_add_u8(&cbb, 6);
+	capsa_cbb_add_bytes(&cbb, "x25519", 6);
+	capsa_cbb_add_u16_prefixed(&cbb, body.buf, body.len);
+	if (capsa_hdr_mac(mac, cek, cbb.buf, cbb.len) != CAPSA_OK)
+		die("mac");
+	capsa_cbb_add_bytes(&cbb, mac, sizeof mac);
+	if (!capsa_cbb_finish(&cbb, &hdr, &hdr_len) || buf_sink(&out, hdr, hdr_len) != CAPSA_OK ||
+	    capsa_hdr_context(context, hdr, hdr_len) != CAPSA_OK ||
+	    capsa_stream_enc_new(&enc, &sp, NULL, buf_sink, &out) != CAPSA_OK ||
+	    capsa_stream_enc_write(enc, pt, len) != CAPSA_OK || capsa_stream_enc_finish(enc) != CAPSA_OK)
+		die("unknown-stanza file");
+	capsa_stream_enc_free(enc);
+	capsa_cbb_cleanup(&body);
+	capsa_wipe(cek, sizeof cek);
+	free(hdr);
 	return out;
 }
 
@@ -187,6 +245,11 @@ int main(int argc, char **argv)
 
 	b = seal((const uint8_t *)hello, 13, CAPSA_SUITE_AES_256_GCM, true, r + 1, 1, NULL);
 	emit("no-match", &b, "identity.txt", "no match", NULL, 0, -1, "sealed to another recipient only");
+	free(b.data);
+
+	b = seal_unknown_first(pt, 1000, r);
+	emit("unknown-stanza", &b, "identity.txt", "success", pt, 1000, -1,
+	     "a stanza of unknown type example.org/route first: readers skip it");
 	free(b.data);
 
 	b = (buf){0};

@@ -96,7 +96,7 @@ static int print_text(const char *name, const capsa_header_info *h, uint64_t der
 	}
 	printf("stanzas:        %zu\n", h->num_stanzas);
 	for (size_t i = 0; i < nt; i++)
-		printf("  %-14s%zu%s\n", t[i].type, t[i].count, t[i].known ? "" : " (type unknown to this version)");
+		printf("  %-17s %zu%s\n", t[i].type, t[i].count, t[i].known ? "" : " (type unknown to this version)");
 	return fflush(stdout) == 0 ? 0 : cli_fail("inspect", "standard output", CAPSA_ERR_IO);
 }
 
