@@ -134,8 +134,10 @@ static void expect_open(const capsa_stream_params *base, const uint8_t *ct, size
 	buf_reset(&out);
 	p.plaintext_len = pt_len;
 	CHECK_STATUS(open_with(&out, &bad, &p, ct, len, 0), want_known);
-	if (want_known == CAPSA_ERR_CHUNK_AUTH)
+	if (want_known == CAPSA_ERR_CHUNK_AUTH) {
 		CHECK(bad == want_bad);
+		CHECK(out.len == bad * CHUNK);
+	}
 	buf_reset(&out);
 }
 
@@ -501,6 +503,32 @@ static void test_reorder_duplicate_append(void)
 	free(pt), free(pt2), free(mixed);
 }
 
+/* A bad chunk deep in a multi-batch stream: exactly the chunks before it come out, whatever the threads. */
+static void test_bad_chunk_in_batches(void)
+{
+	size_t nfull = 1100, len = nfull * CHUNK + 9;
+	static const size_t bad[] = {0, 255, 256, 511, 512, 600, 1099, 1100};
+	static const unsigned threads[] = {2, 3};
+	uint8_t *pt = pattern(len, 7);
+	buf ct = BUF_INIT;
+
+	for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+		capsa_stream_params p = params(CAPSA_AEAD_AES_256_GCM, NULL, 0, threads[t], len);
+		buf_reset(&ct);
+		CHECK_OK(seal_with(&ct, &p, test_salt, pt, len, 0));
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+			size_t at = PREFIX + bad[i] * CT_CHUNK + 3;
+			check_context("threads %u, chunk %zu flipped", threads[t], bad[i]);
+			ct.p[at] ^= 0x20;
+			expect_open(&p, ct.p, ct.len, len, CAPSA_ERR_CHUNK_AUTH, CAPSA_ERR_CHUNK_AUTH, bad[i]);
+			ct.p[at] ^= 0x20;
+		}
+	}
+	check_context("%s", "");
+	buf_reset(&ct);
+	free(pt);
+}
+
 /* ---- Random access ------------------------------------------------------- */
 
 static void test_random_access(void)
@@ -695,6 +723,7 @@ int main(void)
 	test_bit_flips();
 	test_truncation();
 	test_reorder_duplicate_append();
+	test_bad_chunk_in_batches();
 	test_random_access();
 	test_zero_copy();
 	test_sink_failure();
