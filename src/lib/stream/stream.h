@@ -37,7 +37,7 @@ typedef capsa_status (*capsa_stream_sink)(void *arg, const uint8_t *data, size_t
 
 typedef struct capsa_stream_params {
 	capsa_aead_alg alg;
-	const uint8_t *key;       /* the input key material (the CEK) */
+	const uint8_t *key;       /* the input key material (the CEK): 32 bytes, it is HKDF's PRK */
 	size_t key_len;
 	const uint8_t *context;   /* bound into the key derivation; may be empty */
 	size_t context_len;
@@ -86,7 +86,7 @@ capsa_status capsa_stream_dec_buffer(capsa_stream_dec *dec, uint8_t **buf, size_
 capsa_status capsa_stream_dec_commit(capsa_stream_dec *dec, size_t n) CAPSA_MUST_CHECK;
 /* Ends the input: CAPSA_ERR_TRUNCATED if the final chunk is missing. */
 capsa_status capsa_stream_dec_finish(capsa_stream_dec *dec) CAPSA_MUST_CHECK;
-/* Index of the chunk that failed, after CAPSA_ERR_CHUNK_AUTH. */
+/* Index of the chunk that failed, after CAPSA_ERR_CHUNK_AUTH; UINT64_MAX otherwise. */
 uint64_t capsa_stream_dec_bad_chunk(const capsa_stream_dec *dec);
 void capsa_stream_dec_free(capsa_stream_dec *dec);
 
@@ -94,13 +94,15 @@ void capsa_stream_dec_free(capsa_stream_dec *dec);
 
 typedef struct capsa_stream_ra capsa_stream_ra;
 
-/* Checks the 56-byte prefix (salt, commitment) against the key and context. */
+/* Checks the 56-byte prefix (salt, commitment) against the key and context: CAPSA_ERR_AUTH if it does not match. */
 capsa_status capsa_stream_ra_new(capsa_stream_ra **out, const capsa_stream_params *p,
                                  const uint8_t prefix[CAPSA_STREAM_PREFIX_BYTES]) CAPSA_MUST_CHECK;
 /*
  * Opens chunk |index| (|ct_len| bytes, tag included) into |out|. |final| says
  * whether this is the last chunk, which the caller knows from the total
- * length. Not safe for concurrent use: create one capsa_stream_ra per thread.
+ * length. Returns CAPSA_ERR_DECODE for a length no such chunk can have,
+ * CAPSA_ERR_CHUNK_AUTH if it does not verify (|out| is then zeroed).
+ * Not safe for concurrent use: create one capsa_stream_ra per thread.
  */
 capsa_status capsa_stream_ra_open(capsa_stream_ra *ra, uint8_t *out, uint64_t index, bool final,
                                   const uint8_t *ct, size_t ct_len) CAPSA_MUST_CHECK;
