@@ -6,7 +6,6 @@
 #ifndef CAPSA_STREAM_INTERNAL_H
 #define CAPSA_STREAM_INTERNAL_H
 
-#include <pthread.h>
 
 #include "stream/stream.h"
 

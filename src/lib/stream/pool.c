@@ -6,6 +6,7 @@
  */
 #include "stream/internal.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
