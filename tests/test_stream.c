@@ -634,6 +634,13 @@ static void test_sink_failure(void)
 		buf_reset(&out);
 		out.calls_left = calls;
 		CHECK_STATUS(open_with(&out, NULL, &p, ct.p, ct.len, 65536), CAPSA_ERR_IO);
+		/* One big write: batches go straight from the caller's memory. */
+		buf_reset(&out);
+		out.calls_left = calls;
+		CHECK_STATUS(seal_with(&out, &p, test_salt, pt, len, 0), CAPSA_ERR_IO);
+		buf_reset(&out);
+		out.calls_left = calls;
+		CHECK_STATUS(open_with(&out, NULL, &p, ct.p, ct.len, 0), CAPSA_ERR_IO);
 	}
 	buf_reset(&ct);
 	buf_reset(&out);

@@ -93,6 +93,14 @@ static capsa_status dec_chunks(capsa_stream_dec *dec, const uint8_t *ct, size_t 
 		size_t room, n;
 		uint8_t *dst;
 
+		/* Whole batches are opened straight from the caller's memory; the rest is copied. */
+		if (stream_pipe_pending(&dec->pipe) == 0 && len >= stream_pipe_batch_bytes(&dec->pipe)) {
+			if ((st = stream_pipe_direct(&dec->pipe, ct, len, &n)) != CAPSA_OK)
+				return st;
+			ct += n;
+			len -= n;
+			continue;
+		}
 		if ((st = stream_pipe_room(&dec->pipe, &dst, &room)) != CAPSA_OK)
 			return st;
 		n = len < room ? len : room;

@@ -56,6 +56,14 @@ capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, si
 		size_t room, n;
 		uint8_t *dst;
 
+		/* Whole batches go straight from the caller's memory; the rest is copied. */
+		if (stream_pipe_pending(&enc->pipe) == 0 && len >= stream_pipe_batch_bytes(&enc->pipe)) {
+			if ((st = stream_pipe_direct(&enc->pipe, pt, len, &n)) != CAPSA_OK)
+				return st;
+			pt += n;
+			len -= n;
+			continue;
+		}
 		if ((st = stream_pipe_room(&enc->pipe, &dst, &room)) != CAPSA_OK)
 			return st;
 		n = len < room ? len : room;

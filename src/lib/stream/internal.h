@@ -120,6 +120,14 @@ capsa_status stream_pipe_room(stream_pipe *p, uint8_t **room, size_t *len) CAPSA
 capsa_status stream_pipe_advance(stream_pipe *p, size_t n) CAPSA_MUST_CHECK;
 /* Input bytes buffered and not yet sent to the pool. */
 size_t stream_pipe_pending(const stream_pipe *p);
+/*
+ * Seals or opens whole batches straight from the caller's |in|, with no copy,
+ * while nothing is buffered; sets |*used| to the bytes taken (whole batches).
+ * Returns only once no batch reads |in| any more.
+ */
+capsa_status stream_pipe_direct(stream_pipe *p, const uint8_t *in, size_t len, size_t *used) CAPSA_MUST_CHECK;
+/* Input bytes of one batch: writes at least this long can go through stream_pipe_direct. */
+size_t stream_pipe_batch_bytes(const stream_pipe *p);
 /* Runs what is buffered, its last chunk being the final one, and drains everything. */
 capsa_status stream_pipe_finish(stream_pipe *p) CAPSA_MUST_CHECK;
 /* Records a failure (the first one sticks) and returns it. */

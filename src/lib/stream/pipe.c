@@ -165,6 +165,40 @@ static capsa_status rotate(stream_pipe *p)
 	return CAPSA_OK;
 }
 
+size_t stream_pipe_batch_bytes(const stream_pipe *p)
+{
+	return p->batch_chunks * p->in_stride;
+}
+
+capsa_status stream_pipe_direct(stream_pipe *p, const uint8_t *in, size_t len, size_t *used)
+{
+	size_t batch = stream_pipe_batch_bytes(p);
+	capsa_status st = CAPSA_OK;
+
+	*used = 0;
+	while (st == CAPSA_OK && p->slot[p->cur].fill == 0 && len - *used >= batch) {
+		stream_slot *cur = &p->slot[p->cur], *prev = &p->slot[p->cur ^ 1];
+
+		settle(p, prev);
+		if (batch_failed(&prev->batch))
+			return drain(p, prev);
+		if ((st = setup(p, cur, p->batch_chunks, p->in_stride)) != CAPSA_OK)
+			break;
+		cur->batch.in = in + *used; /* the caller's memory, read in place */
+		if ((st = stream_pool_submit(p->pool, &cur->batch)) != CAPSA_OK) {
+			st = stream_pipe_fail(p, st);
+			break;
+		}
+		cur->in_flight = true;
+		*used += batch;
+		st = drain(p, prev);
+		p->cur ^= 1;
+	}
+	/* The caller gets |in| back: no batch may still be reading it. Output drains later. */
+	settle(p, &p->slot[p->cur ^ 1]);
+	return st;
+}
+
 capsa_status stream_pipe_advance(stream_pipe *p, size_t n)
 {
 	stream_slot *s = &p->slot[p->cur];
