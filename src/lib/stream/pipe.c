@@ -193,6 +193,7 @@ capsa_status stream_pipe_direct(stream_pipe *p, const uint8_t *in, size_t len, s
 		*used += batch;
 		st = drain(p, prev);
 		p->cur ^= 1;
+		p->slot[p->cur].fill = 0; /* its input went out with its batch */
 	}
 	/* The caller gets |in| back: no batch may still be reading it. Output drains later. */
 	settle(p, &p->slot[p->cur ^ 1]);
