@@ -104,7 +104,7 @@ static capsa_status dec_write(void *obj, const uint8_t *data, size_t len)
  */
 static capsa_status map_pump(int fd, write_fn write_all, void *obj)
 {
-	const size_t window = 32u << 20;
+	const size_t window = 16u << 20;
 	struct stat sb;
 	capsa_status st = CAPSA_OK;
 
