@@ -55,6 +55,11 @@ typedef struct capsa_stream_enc capsa_stream_enc;
 /* |salt| NULL draws a random one (tests pass a fixed salt to reproduce vectors). */
 capsa_status capsa_stream_enc_new(capsa_stream_enc **out, const capsa_stream_params *p,
                                   const uint8_t *salt, capsa_stream_sink sink, void *sink_arg) CAPSA_MUST_CHECK;
+/*
+ * Feeds plaintext. Short writes are copied into the current batch; whole
+ * batches of a long write (a few MiB: a mapped file window, say) are sealed in
+ * place without a copy. Either way |pt| is free again when this returns.
+ */
 capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, size_t len) CAPSA_MUST_CHECK;
 /*
  * Zero-copy input, an alternative to capsa_stream_enc_write: buffer points
@@ -79,6 +84,7 @@ capsa_status capsa_stream_dec_new(capsa_stream_dec **out, const capsa_stream_par
  * match (wrong key or context), CAPSA_ERR_CHUNK_AUTH for a chunk that does not
  * verify (see capsa_stream_dec_bad_chunk), CAPSA_ERR_TRAILING for bytes past
  * a known plaintext length. Nothing of a failing chunk reaches the sink.
+ * As for encryption, whole batches of a long write are opened in place.
  */
 capsa_status capsa_stream_dec_write(capsa_stream_dec *dec, const uint8_t *ct, size_t len) CAPSA_MUST_CHECK;
 /* Zero-copy input for ciphertext, as for the encryptor (commit returns what write would). */
