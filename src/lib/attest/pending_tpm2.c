@@ -44,3 +44,9 @@ capsa_status capsa_tpm2_quote(capsa_tpm2 *tpm, unsigned pcr, const uint8_t quali
 }
 
 void capsa_tpm2_quote_free(capsa_tpm2_quote_out *q) { (void)q; }
+
+capsa_status capsa_tpm2_ak_name(uint8_t name[CAPSA_TPM2_NAME_BYTES], const uint8_t *pub, size_t pub_len)
+{
+	(void)name, (void)pub, (void)pub_len;
+	return CAPSA_ERR_UNSUPPORTED;
+}
