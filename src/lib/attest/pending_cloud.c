@@ -1,18 +1,9 @@
 /*
- * Placeholders for the SEV-SNP and Nitro verifiers until snp.c and nitro.c
- * land: they refuse everything. Delete this file when they do (the shared
+ * A placeholder for the Nitro verifier until nitro.c lands: it refuses
+ * everything. Delete this file when they do (the shared
  * library then fails to link with duplicate symbols, which is the reminder).
  */
 #include "attest/verifier.h"
-
-capsa_status capsa_snp_verify(const uint8_t *report, size_t report_len, const uint8_t *vcek_der, size_t vcek_len,
-                              const capsa_attest_expect *expect, capsa_attest_result *res)
-{
-	(void)report, (void)report_len, (void)vcek_der, (void)vcek_len, (void)expect;
-	res->platform = CAPSA_PLATFORM_SEV_SNP;
-	capsa_attest_check_add(res, "snp-verifier", false, "not built into this capsa");
-	return CAPSA_ERR_UNSUPPORTED;
-}
 
 capsa_status capsa_nitro_verify(const uint8_t *doc, size_t doc_len, const capsa_attest_expect *expect,
                                 capsa_attest_result *res)

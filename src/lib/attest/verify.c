@@ -80,17 +80,24 @@ static capsa_status expected_report_data(uint8_t out[CAPSA_ATTEST_MAX_REPORT_DAT
 	return capsa_attest_binding(out, ev->keys, ev->keys_len, ev->nonce, ev->nonce_len);
 }
 
+static const char *binding_detail(size_t want_len, bool given, bool ok)
+{
+	if (want_len == 0)
+		return "nothing to bind: the evidence carries no nonce";
+	if (given)
+		return ok ? "report data = what the verifier gave" : "report data is not what the verifier gave";
+	return ok ? "report data = binding of the enveloped keys and nonce"
+	          : "report data is not the binding of the enveloped keys and nonce";
+}
+
 /* Report data of up to 64 bytes must equal |want| followed by zeros. */
-static bool check_binding(const uint8_t *want, size_t want_len, capsa_attest_result *res)
+static bool check_binding(const uint8_t *want, size_t want_len, bool given, capsa_attest_result *res)
 {
 	bool ok = want_len > 0 && res->report_data_len >= want_len &&
 	          capsa_ct_equal(res->report_data, want, want_len);
 	for (size_t i = want_len; ok && i < res->report_data_len; i++)
 		ok = res->report_data[i] == 0;
-	capsa_attest_check_add(res, "key-binding", ok, "%s",
-	                       want_len == 0 ? "nothing to bind: the evidence carries no nonce"
-	                       : ok          ? "report data = binding of the enveloped keys and nonce"
-	                                     : "report data is not the binding of the enveloped keys and nonce");
+	capsa_attest_check_add(res, "key-binding", ok, "%s", binding_detail(want_len, given, ok));
 	return ok;
 }
 
@@ -135,7 +142,7 @@ static capsa_status verify_parsed(const capsa_evidence *ev, const capsa_attest_v
 	expect.nonce_len = ev->nonce_len ? ev->nonce_len : p->nonce_len;
 	expect.at = p->at;
 	st = run_backend(ev, pol, &expect, res);
-	if (st == CAPSA_OK && res->report_data_len > 0 && !check_binding(want, want_len, res))
+	if (st == CAPSA_OK && res->report_data_len > 0 && !check_binding(want, want_len, p->report_data != NULL, res))
 		st = CAPSA_ERR_EVIDENCE;
 	if (st == CAPSA_OK && (!fresh || !keys_ok))
 		st = CAPSA_ERR_EVIDENCE;
