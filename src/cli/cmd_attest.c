@@ -16,6 +16,7 @@ static const char help_text[] =
 	"                       [--tcti TCTI] [--time TIME]\n"
 	"    capsa attest verify EVIDENCE --policy POLICY [--nonce HEX] [--keys FILE]\n"
 	"                       [--at TIME] [--vcek FILE] [--report-data HEX] [--json]\n"
+	"    capsa attest tpm2-enroll [--tcti TCTI] [--ek-public FILE]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Evidence binds the attester's public keys (the bytes of --keys) and the\n"
@@ -37,6 +38,10 @@ static const char help_text[] =
 	"                the verifier's challenge; --keys the keys it expects bound;\n"
 	"                --report-data the exact report data for vendor evidence not made\n"
 	"                by capsa; --at the verification time (default: now).\n"
+	"    tpm2-enroll Proves the TPM's AK lives in the same TPM as its EK (MakeCredential,\n"
+	"                ActivateCredential) and prints the AK name for a policy's ak_names.\n"
+	"                --ek-public pins the EK (a TPM2B_PUBLIC file); without it the TPM's\n"
+	"                own EK is trusted on first use.\n"
 	"\n"
 	"    TIME is unix seconds or YYYY-MM-DDTHH:MM:SSZ.\n"
 	"\n"
@@ -56,7 +61,9 @@ static int run(int argc, char **argv)
 		return attest_cmd_quote(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return attest_cmd_verify(argc - 1, argv + 1);
-	fprintf(stderr, "capsa attest: unknown subcommand '%s' (sim-keygen, quote, verify; -h for help)\n", argv[1]);
+	if (strcmp(argv[1], "tpm2-enroll") == 0)
+		return attest_cmd_tpm2_enroll(argc - 1, argv + 1);
+	fprintf(stderr, "capsa attest: unknown subcommand '%s' (sim-keygen, quote, verify, tpm2-enroll; -h for help)\n", argv[1]);
 	return CLI_EXIT_USAGE;
 }
 

@@ -24,5 +24,6 @@ capsa_status attest_load_sim_key(const char *path, uint8_t seed[CAPSA_SIM_SEEDBY
 int attest_cmd_sim_keygen(int argc, char **argv);
 int attest_cmd_quote(int argc, char **argv);
 int attest_cmd_verify(int argc, char **argv);
+int attest_cmd_tpm2_enroll(int argc, char **argv);
 
 #endif

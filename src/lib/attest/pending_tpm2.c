@@ -50,3 +50,34 @@ capsa_status capsa_tpm2_ak_name(uint8_t name[CAPSA_TPM2_NAME_BYTES], const uint8
 	(void)name, (void)pub, (void)pub_len;
 	return CAPSA_ERR_UNSUPPORTED;
 }
+
+capsa_status capsa_tpm2_ek_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len)
+{
+	(void)tpm, *out = NULL, *out_len = 0;
+	return CAPSA_ERR_UNSUPPORTED;
+}
+
+capsa_status capsa_tpm2_ak_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len)
+{
+	(void)tpm, *out = NULL, *out_len = 0;
+	return CAPSA_ERR_UNSUPPORTED;
+}
+
+capsa_status capsa_tpm2_make_credential(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *ak_pub,
+                                        size_t ak_pub_len, const uint8_t *secret, size_t secret_len,
+                                        uint8_t **id_object, size_t *id_object_len, uint8_t **enc_secret,
+                                        size_t *enc_secret_len)
+{
+	(void)ek_pub, (void)ek_pub_len, (void)ak_pub, (void)ak_pub_len, (void)secret, (void)secret_len;
+	*id_object = NULL, *id_object_len = 0, *enc_secret = NULL, *enc_secret_len = 0;
+	return CAPSA_ERR_UNSUPPORTED;
+}
+
+capsa_status capsa_tpm2_activate_credential(capsa_tpm2 *tpm, const uint8_t *id_object, size_t id_object_len,
+                                            const uint8_t *enc_secret, size_t enc_secret_len,
+                                            uint8_t secret[CAPSA_TPM2_DIGEST_BYTES], size_t *secret_len)
+{
+	(void)tpm, (void)id_object, (void)id_object_len, (void)enc_secret, (void)enc_secret_len, (void)secret;
+	*secret_len = 0;
+	return CAPSA_ERR_UNSUPPORTED;
+}
