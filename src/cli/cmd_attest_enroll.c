@@ -48,7 +48,8 @@ static capsa_status enroll(capsa_tpm2 *tpm, const char *ek_path, uint8_t name[CA
 	struct enroll e = {0};
 	capsa_status st;
 
-	if ((st = load_ek(tpm, ek_path, &e)) != CAPSA_OK || (st = capsa_tpm2_ak_public(tpm, &e.ak, &e.ak_len)) != CAPSA_OK ||
+	if ((st = load_ek(tpm, ek_path, &e)) != CAPSA_OK ||
+	    (st = capsa_tpm2_ak_public(tpm, &e.ak, &e.ak_len)) != CAPSA_OK ||
 	    (st = capsa_random(secret, sizeof secret)) != CAPSA_OK ||
 	    (st = capsa_tpm2_make_credential(e.ek, e.ek_len, e.ak, e.ak_len, secret, sizeof secret, &e.id, &e.id_len,
 	                                     &e.enc, &e.enc_len)) != CAPSA_OK ||
