@@ -132,7 +132,9 @@ typedef struct capsa_tpm2_trust {
  * wall time). It records these checks, in this order, whatever fails:
  *   quote-magic      magic TPM_GENERATED_VALUE and type TPM_ST_ATTEST_QUOTE
  *   ak-trusted       the AK's name is one of trust->ak_names
- *   qualified-signer the quote's qualifiedSigner is that AK's name
+ *   qualified-signer the quote's qualifiedSigner is that AK's qualified name
+ *                    as a primary of the endorsement hierarchy:
+ *                    be16(SHA256) || SHA-256(be32(TPM_RH_ENDORSEMENT) || AK name)
  *   ak-signature     the ECDSA P-256 SHA-256 signature verifies under the AK
  *   binding          extraData equals expect->report_data
  *   pcr-digest       SHA-256 bank only, the measurement PCR is selected, and
