@@ -195,6 +195,8 @@ static void test_refusals(void)
 	refuse("no verifier nonce", ev, len, &p, &pol, CAPSA_ERR_EVIDENCE, "nonce");
 	p = params(), p.keys = (const uint8_t *)"someone else's keys", p.keys_len = 19;
 	refuse("other keys", ev, len, &p, &pol, CAPSA_ERR_EVIDENCE, "keys");
+	p = params(), p.report_data = measurement, p.report_data_len = 32;
+	refuse("report data given for capsa evidence", ev, len, &p, &pol, CAPSA_ERR_ARG, "key-binding");
 	p = params();
 	refuse("evidence too old", old, old_len, &p, &pol, CAPSA_ERR_POLICY, "policy-age");
 	future = make_sim(&old_len, NOW + 3600);

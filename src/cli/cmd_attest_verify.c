@@ -172,6 +172,7 @@ static void print_json(const capsa_attest_result *res, const capsa_evidence *ev,
 {
 	const capsa_attest_check *bad = capsa_attest_first_failure(res);
 	json_t *o = json_object();
+	char tcb[24];
 
 	json_object_set_new(o, "verdict", json_string(st == CAPSA_OK ? "accepted" : "refused"));
 	json_object_set_new(o, "status", json_string(capsa_status_str(st)));
@@ -185,7 +186,8 @@ static void print_json(const capsa_attest_result *res, const capsa_evidence *ev,
 	json_object_set_new(o, "keys", json_hex(ev->keys, ev->keys_len));
 	json_object_set_new(o, "nonce", json_hex(ev->nonce, ev->nonce_len));
 	json_object_set_new(o, "debug", json_boolean(res->debug));
-	json_object_set_new(o, "tcb", json_integer((json_int_t)res->tcb));
+	snprintf(tcb, sizeof tcb, "0x%016llx", (unsigned long long)res->tcb);
+	json_object_set_new(o, "tcb", json_string(tcb));
 	json_object_set_new(o, "timestamp", json_integer((json_int_t)res->timestamp));
 	json_object_set_new(o, "checks", json_checks(res));
 	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

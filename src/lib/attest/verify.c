@@ -133,6 +133,11 @@ static capsa_status verify_parsed(const capsa_evidence *ev, const capsa_attest_v
 	capsa_status st, pst;
 	bool fresh, keys_ok;
 
+	if (p->report_data != NULL && ev->nonce_len > 0) {
+		capsa_attest_check_add(res, "key-binding", false,
+		                       "report data given for capsa evidence, which binds its own keys and nonce");
+		return CAPSA_ERR_ARG;
+	}
 	if ((st = expected_report_data(want, &want_len, ev, p)) != CAPSA_OK)
 		return st;
 	fresh = check_nonce(ev, p, pol, res);
