@@ -63,7 +63,8 @@ static int run(int argc, char **argv)
 		return attest_cmd_verify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "tpm2-enroll") == 0)
 		return attest_cmd_tpm2_enroll(argc - 1, argv + 1);
-	fprintf(stderr, "capsa attest: unknown subcommand '%s' (sim-keygen, quote, verify, tpm2-enroll; -h for help)\n", argv[1]);
+	fprintf(stderr, "capsa attest: unknown subcommand '%s' (sim-keygen, quote, verify, tpm2-enroll; -h for help)\n",
+	        argv[1]);
 	return CLI_EXIT_USAGE;
 }
 
