@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/pem.h>
+
+#include "attest/roots.h"
 #include "attest/snp_report.h"
 #include "attest/verifier.h"
 #include "attest_cloud.h"
@@ -205,6 +208,31 @@ static void test_p384_wrappers(void)
 	EVP_PKEY_free(key);
 }
 
+/* The embedded ASK and ARK are the ones in go-sev-guest's ask_ark_milan.pem, in that order. */
+static void test_embedded_roots(void)
+{
+	static const capsa_root_id ids[2] = {CAPSA_ROOT_AMD_ASK_MILAN, CAPSA_ROOT_AMD_ARK_MILAN};
+	BIO *bio = BIO_new_file(vector_path("attestation/sev-snp/ask_ark_milan.pem"), "r");
+	const uint8_t *der;
+	size_t der_len;
+
+	for (int i = 0; i < 2; i++) {
+		X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		unsigned char *pem_der = NULL;
+		int n = x ? i2d_X509(x, &pem_der) : -1;
+
+		CHECK_OK(capsa_root_get(ids[i], &der, &der_len));
+		CHECK(n > 0 && (size_t)n == der_len && memcmp(pem_der, der, der_len) == 0);
+		OPENSSL_free(pem_der);
+		X509_free(x);
+	}
+	BIO_free(bio);
+	CHECK_OK(capsa_root_get(CAPSA_ROOT_AWS_NITRO, &der, &der_len));
+	CHECK(der_len == 533);
+	CHECK_STATUS(capsa_root_get((capsa_root_id)CAPSA_NUM_ROOTS, &der, &der_len), CAPSA_ERR_ARG);
+	CHECK(der == NULL && der_len == 0);
+}
+
 int main(void)
 {
 	report = load_vector(REPORT, &report_len);
@@ -218,6 +246,7 @@ int main(void)
 	test_binding_mismatch();
 	test_wrong_vcek();
 	test_p384_wrappers();
+	test_embedded_roots();
 	free(report);
 	free(vcek);
 	return check_summary();
