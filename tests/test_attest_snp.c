@@ -72,6 +72,57 @@ static void test_parse_fields(void)
 	CHECK_STATUS(capsa_snp_report_parse(&r, NULL, 0, why, sizeof why), CAPSA_ERR_TRUNCATED);
 }
 
+/* Parses |report| with byte |at| set to |v| (and byte |at2| to |v2|). */
+static capsa_status parse_patched(size_t at, uint8_t v, size_t at2, uint8_t v2)
+{
+	uint8_t *b = malloc(report_len);
+	capsa_snp_report r;
+	char why[96];
+	capsa_status st;
+
+	memcpy(b, report, report_len);
+	b[at] = v;
+	b[at2] = v2;
+	st = capsa_snp_report_parse(&r, b, report_len, why, sizeof why);
+	free(b);
+	return st;
+}
+
+static void test_parse_versions(void)
+{
+	CHECK_STATUS(parse_patched(0, 1, 0, 1), CAPSA_ERR_VERSION);
+	CHECK_STATUS(parse_patched(0, 6, 0, 6), CAPSA_ERR_VERSION);
+	CHECK_STATUS(parse_patched(3, 1, 3, 1), CAPSA_ERR_VERSION);
+	CHECK_OK(parse_patched(0, 3, 0x188, 0x19));        /* v3: CPUID family */
+	CHECK_STATUS(parse_patched(0, 2, 0x188, 0x19), CAPSA_ERR_DECODE); /* v2: reserved there */
+	CHECK_STATUS(parse_patched(0, 3, 0x18B, 1), CAPSA_ERR_DECODE);
+	CHECK_OK(parse_patched(0, 5, 0x1F8, 1));           /* v5: launch mitigation vector */
+	CHECK_OK(parse_patched(0, 4, 0x207, 1));
+	CHECK_STATUS(parse_patched(0, 3, 0x1F8, 1), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0, 5, 0x208, 1), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x34, 2, 0, 2), CAPSA_ERR_UNSUPPORTED); /* signature algorithm */
+	CHECK_STATUS(parse_patched(0x48, 1 << 2, 0, 2), CAPSA_ERR_UNSUPPORTED); /* VLEK-signed */
+	CHECK_STATUS(parse_patched(0x48, 1 << 5, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x30, 4, 0, 2), CAPSA_ERR_DECODE); /* VMPL 4 */
+	CHECK_STATUS(parse_patched(0x4C, 1, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x1EB, 1, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x49F, 1, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_OK(parse_patched(0x2A0 + 50, 1, 0, 2)); /* high signature bytes: the signature check's business */
+}
+
+/* Policy bit 17 must be one; DEBUG is reported, not judged. */
+static void test_guest_policy(void)
+{
+	uint8_t *b = malloc(report_len);
+	capsa_attest_result res;
+
+	memcpy(b, report, report_len);
+	b[0x0A] = 0x09; /* 0x90000: bit 17 cleared */
+	CHECK_STATUS(verify(b, vcek, vcek_len, want_rd, 5, AT_GOOD, &res), CAPSA_ERR_EVIDENCE);
+	CHECK(check_failed(&res, "guest-policy") && check_failed(&res, "report-signature"));
+	free(b);
+}
+
 /* Flipping any bit of any byte of the signed region or the signature is refused. */
 static void test_every_flipped_byte(void)
 {
@@ -240,6 +291,8 @@ int main(void)
 	CHECK(report_len == CAPSA_SNP_REPORT_BYTES);
 	test_good();
 	test_parse_fields();
+	test_parse_versions();
+	test_guest_policy();
 	test_every_flipped_byte();
 	test_length();
 	test_validity_times();

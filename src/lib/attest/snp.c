@@ -102,10 +102,13 @@ static bool check_signature(const capsa_cert *vcek, const capsa_snp_report *r, c
 	return st == CAPSA_OK;
 }
 
-/* Records the guest policy; DEBUG is for the policy to judge, bit 17 must be one. */
+/*
+ * Records the guest policy. DEBUG is for the policy to judge; bit 17 must be
+ * one and the bits above those the ABI defines (25) zero.
+ */
 static bool check_guest_policy(const capsa_snp_report *r, capsa_attest_result *res)
 {
-	bool ok = (r->policy & CAPSA_SNP_POLICY_RESERVED_ONE) != 0 && (r->policy >> 25) == 0;
+	bool ok = (r->policy & CAPSA_SNP_POLICY_RESERVED_ONE) != 0 && (r->policy >> 26) == 0;
 
 	res->debug = (r->policy & CAPSA_SNP_POLICY_DEBUG) != 0;
 	capsa_attest_check_add(res, "guest-policy", ok, "policy 0x%" PRIx64 "%s: ABI %u.%u, DEBUG %s, VMPL %u",
