@@ -10,6 +10,7 @@
 
 #include "attest/roots.h"
 #include "attest/snp_report.h"
+#include "attest/x509.h"
 #include "attest/verifier.h"
 #include "attest_cloud.h"
 #include "crypto/p384.h"
@@ -215,7 +216,20 @@ static void test_wrong_vcek(void)
 		bad[0x2A0 + i] = r[47 - i], bad[0x2E8 + i] = s[47 - i];
 	CHECK_STATUS(verify(bad, cert, cert_len, want_rd, 5, AT_GOOD, &res), CAPSA_ERR_CERT);
 	CHECK(check_failed(&res, "vcek-chain") && check_passed(&res, "report-signature"));
+	CHECK(strstr(find_check(&res, "vcek-chain")->detail, "no pinned AMD ASK") != NULL);
 	CHECK(check_failed(&res, "vcek-tcb-match"));
+	OPENSSL_free(cert);
+	/* the same, naming the real ASK as issuer: the ASK is selected, and no chain to it exists */
+	{
+		const unsigned char *p = vcek;
+		X509 *real = d2i_X509(NULL, &p, (long)vcek_len);
+
+		cert = fresh_cert_dn(key, ca, "SEV-VCEK", "unused", X509_get_issuer_name(real), false, &cert_len);
+		CHECK_STATUS(verify(bad, cert, cert_len, want_rd, 5, AT_GOOD, &res), CAPSA_ERR_CERT);
+		CHECK(check_failed(&res, "vcek-chain") && check_passed(&res, "report-signature"));
+		CHECK(strstr(find_check(&res, "vcek-chain")->detail, "no pinned") == NULL); /* got past the name */
+		X509_free(real);
+	}
 	OPENSSL_free(cert);
 	/* the same, self-signed */
 	cert = fresh_cert(key, NULL, "SEV-VCEK", "SEV-VCEK", false, &cert_len);
@@ -259,16 +273,17 @@ static void test_p384_wrappers(void)
 	EVP_PKEY_free(key);
 }
 
-/* The embedded ASK and ARK are the ones in go-sev-guest's ask_ark_milan.pem, in that order. */
-static void test_embedded_roots(void)
+/* The embedded ASK and ARK of |pem| (go-sev-guest's ask_ark_*.pem: ASK, then ARK) are those certificates. */
+static void embedded_pair_matches(const char *pem, capsa_root_id ask_id, capsa_root_id ark_id)
 {
-	static const capsa_root_id ids[2] = {CAPSA_ROOT_AMD_ASK_MILAN, CAPSA_ROOT_AMD_ARK_MILAN};
-	BIO *bio = BIO_new_file(vector_path("attestation/sev-snp/ask_ark_milan.pem"), "r");
+	const capsa_root_id ids[2] = {ask_id, ark_id};
+	BIO *bio = BIO_new_file(vector_path(pem), "r");
 	const uint8_t *der;
 	size_t der_len;
 
+	check_context("%s", pem);
 	for (int i = 0; i < 2; i++) {
-		X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
 		unsigned char *pem_der = NULL;
 		int n = x ? i2d_X509(x, &pem_der) : -1;
 
@@ -278,10 +293,43 @@ static void test_embedded_roots(void)
 		X509_free(x);
 	}
 	BIO_free(bio);
+	check_context("%s", "roots");
+}
+
+static capsa_cert *root_cert(capsa_root_id id)
+{
+	const uint8_t *der;
+	size_t der_len;
+	capsa_cert *c = NULL;
+
+	if (capsa_root_get(id, &der, &der_len) != CAPSA_OK || capsa_cert_parse(&c, der, der_len) != CAPSA_OK)
+		abort();
+	return c;
+}
+
+static void test_embedded_roots(void)
+{
+	capsa_cert *ark_m = root_cert(CAPSA_ROOT_AMD_ARK_MILAN), *ask_m = root_cert(CAPSA_ROOT_AMD_ASK_MILAN);
+	capsa_cert *ark_g = root_cert(CAPSA_ROOT_AMD_ARK_GENOA), *ask_g = root_cert(CAPSA_ROOT_AMD_ASK_GENOA);
+	const uint8_t *der;
+	size_t der_len;
+	char why[160];
+
+	embedded_pair_matches("attestation/sev-snp/ask_ark_milan.pem", CAPSA_ROOT_AMD_ASK_MILAN, CAPSA_ROOT_AMD_ARK_MILAN);
+	embedded_pair_matches("attestation/sev-snp/ask_ark_genoa.pem", CAPSA_ROOT_AMD_ASK_GENOA, CAPSA_ROOT_AMD_ARK_GENOA);
+	CHECK_OK(capsa_cert_chain_verify(ark_m, NULL, 0, ask_m, AT_GOOD, why, sizeof why));
+	CHECK_OK(capsa_cert_chain_verify(ark_g, NULL, 0, ask_g, AT_GOOD, why, sizeof why));
+	CHECK_STATUS(capsa_cert_chain_verify(ark_g, NULL, 0, ask_m, AT_GOOD, why, sizeof why), CAPSA_ERR_CERT);
+	CHECK_STATUS(capsa_cert_chain_verify(ark_m, NULL, 0, ask_g, AT_GOOD, why, sizeof why), CAPSA_ERR_CERT);
+	/* an intermediate the chain does not need is refused too */
+	CHECK_STATUS(capsa_cert_chain_verify(ark_m, (const capsa_cert *const *)&ask_g, 1, ask_m, AT_GOOD, why, sizeof why),
+	             CAPSA_ERR_CERT);
+	CHECK(capsa_cert_names_issuer(ask_g, ark_g) && !capsa_cert_names_issuer(ask_g, ark_m));
 	CHECK_OK(capsa_root_get(CAPSA_ROOT_AWS_NITRO, &der, &der_len));
 	CHECK(der_len == 533);
 	CHECK_STATUS(capsa_root_get((capsa_root_id)CAPSA_NUM_ROOTS, &der, &der_len), CAPSA_ERR_ARG);
 	CHECK(der == NULL && der_len == 0);
+	capsa_cert_free(ark_m), capsa_cert_free(ask_m), capsa_cert_free(ark_g), capsa_cert_free(ask_g);
 }
 
 int main(void)
