@@ -86,9 +86,13 @@ static inline EVP_PKEY *fresh_p384_key(void)
 	return EVP_EC_gen("P-384");
 }
 
-/* A certificate for |key| with |subject|, signed by |issuer_key| (self-signed if NULL), valid 2000-2099. */
-static inline uint8_t *fresh_cert(EVP_PKEY *key, EVP_PKEY *issuer_key, const char *subject, const char *issuer,
-                                  bool ca, size_t *der_len)
+/*
+ * A certificate for |key| with |subject|, signed by |issuer_key| (self-signed
+ * if NULL), valid 2000-2099, naming |issuer_dn| as issuer if not NULL, else
+ * CN=|issuer|.
+ */
+static inline uint8_t *fresh_cert_dn(EVP_PKEY *key, EVP_PKEY *issuer_key, const char *subject, const char *issuer,
+                                     const X509_NAME *issuer_dn, bool ca, size_t *der_len)
 {
 	X509 *x = X509_new();
 	X509_NAME *sn = X509_NAME_new(), *in = X509_NAME_new();
@@ -102,7 +106,7 @@ static inline uint8_t *fresh_cert(EVP_PKEY *key, EVP_PKEY *issuer_key, const cha
 	X509_NAME_add_entry_by_txt(sn, "CN", MBSTRING_ASC, (const unsigned char *)subject, -1, -1, 0);
 	X509_NAME_add_entry_by_txt(in, "CN", MBSTRING_ASC, (const unsigned char *)issuer, -1, -1, 0);
 	X509_set_subject_name(x, sn);
-	X509_set_issuer_name(x, in);
+	X509_set_issuer_name(x, issuer_dn ? issuer_dn : in);
 	ASN1_TIME_set_string(X509_getm_notBefore(x), "20000101000000Z");
 	ASN1_TIME_set_string(X509_getm_notAfter(x), "20990101000000Z");
 	X509_set_pubkey(x, key);
@@ -119,6 +123,12 @@ static inline uint8_t *fresh_cert(EVP_PKEY *key, EVP_PKEY *issuer_key, const cha
 		abort();
 	*der_len = (size_t)n;
 	return der; /* OPENSSL_free */
+}
+
+static inline uint8_t *fresh_cert(EVP_PKEY *key, EVP_PKEY *issuer_key, const char *subject, const char *issuer,
+                                  bool ca, size_t *der_len)
+{
+	return fresh_cert_dn(key, issuer_key, subject, issuer, NULL, ca, der_len);
 }
 
 /* Signs |msg| with |key| (ECDSA P-384, SHA-384) and returns r, s as 48-byte big-endian. */

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/pem.h>
+
+#include "attest/roots.h"
 #include "attest/snp_report.h"
+#include "attest/x509.h"
 #include "attest/verifier.h"
 #include "attest_cloud.h"
 #include "crypto/p384.h"
@@ -67,6 +71,57 @@ static void test_parse_fields(void)
 	CHECK(r.chip_id[0] == 0x3a && r.chip_id[63] == 0x5d);
 	CHECK_STATUS(capsa_snp_report_parse(&r, report, report_len - 1, why, sizeof why), CAPSA_ERR_TRUNCATED);
 	CHECK_STATUS(capsa_snp_report_parse(&r, NULL, 0, why, sizeof why), CAPSA_ERR_TRUNCATED);
+}
+
+/* Parses |report| with byte |at| set to |v| (and byte |at2| to |v2|). */
+static capsa_status parse_patched(size_t at, uint8_t v, size_t at2, uint8_t v2)
+{
+	uint8_t *b = malloc(report_len);
+	capsa_snp_report r;
+	char why[96];
+	capsa_status st;
+
+	memcpy(b, report, report_len);
+	b[at] = v;
+	b[at2] = v2;
+	st = capsa_snp_report_parse(&r, b, report_len, why, sizeof why);
+	free(b);
+	return st;
+}
+
+static void test_parse_versions(void)
+{
+	CHECK_STATUS(parse_patched(0, 1, 0, 1), CAPSA_ERR_VERSION);
+	CHECK_STATUS(parse_patched(0, 6, 0, 6), CAPSA_ERR_VERSION);
+	CHECK_STATUS(parse_patched(3, 1, 3, 1), CAPSA_ERR_VERSION);
+	CHECK_OK(parse_patched(0, 3, 0x188, 0x19));        /* v3: CPUID family */
+	CHECK_STATUS(parse_patched(0, 2, 0x188, 0x19), CAPSA_ERR_DECODE); /* v2: reserved there */
+	CHECK_STATUS(parse_patched(0, 3, 0x18B, 1), CAPSA_ERR_DECODE);
+	CHECK_OK(parse_patched(0, 5, 0x1F8, 1));           /* v5: launch mitigation vector */
+	CHECK_OK(parse_patched(0, 4, 0x207, 1));
+	CHECK_STATUS(parse_patched(0, 3, 0x1F8, 1), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0, 5, 0x208, 1), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x34, 2, 0, 2), CAPSA_ERR_UNSUPPORTED); /* signature algorithm */
+	CHECK_STATUS(parse_patched(0x48, 1 << 2, 0, 2), CAPSA_ERR_UNSUPPORTED); /* VLEK-signed */
+	CHECK_STATUS(parse_patched(0x48, 1 << 5, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x30, 4, 0, 2), CAPSA_ERR_DECODE); /* VMPL 4 */
+	CHECK_STATUS(parse_patched(0x4C, 1, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x1EB, 1, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_STATUS(parse_patched(0x49F, 1, 0, 2), CAPSA_ERR_DECODE);
+	CHECK_OK(parse_patched(0x2A0 + 50, 1, 0, 2)); /* high signature bytes: the signature check's business */
+}
+
+/* Policy bit 17 must be one; DEBUG is reported, not judged. */
+static void test_guest_policy(void)
+{
+	uint8_t *b = malloc(report_len);
+	capsa_attest_result res;
+
+	memcpy(b, report, report_len);
+	b[0x0A] = 0x09; /* 0x90000: bit 17 cleared */
+	CHECK_STATUS(verify(b, vcek, vcek_len, want_rd, 5, AT_GOOD, &res), CAPSA_ERR_EVIDENCE);
+	CHECK(check_failed(&res, "guest-policy") && check_failed(&res, "report-signature"));
+	free(b);
 }
 
 /* Flipping any bit of any byte of the signed region or the signature is refused. */
@@ -161,7 +216,20 @@ static void test_wrong_vcek(void)
 		bad[0x2A0 + i] = r[47 - i], bad[0x2E8 + i] = s[47 - i];
 	CHECK_STATUS(verify(bad, cert, cert_len, want_rd, 5, AT_GOOD, &res), CAPSA_ERR_CERT);
 	CHECK(check_failed(&res, "vcek-chain") && check_passed(&res, "report-signature"));
+	CHECK(strstr(find_check(&res, "vcek-chain")->detail, "no pinned AMD ASK") != NULL);
 	CHECK(check_failed(&res, "vcek-tcb-match"));
+	OPENSSL_free(cert);
+	/* the same, naming the real ASK as issuer: the ASK is selected, and no chain to it exists */
+	{
+		const unsigned char *p = vcek;
+		X509 *real = d2i_X509(NULL, &p, (long)vcek_len);
+
+		cert = fresh_cert_dn(key, ca, "SEV-VCEK", "unused", X509_get_issuer_name(real), false, &cert_len);
+		CHECK_STATUS(verify(bad, cert, cert_len, want_rd, 5, AT_GOOD, &res), CAPSA_ERR_CERT);
+		CHECK(check_failed(&res, "vcek-chain") && check_passed(&res, "report-signature"));
+		CHECK(strstr(find_check(&res, "vcek-chain")->detail, "no pinned") == NULL); /* got past the name */
+		X509_free(real);
+	}
 	OPENSSL_free(cert);
 	/* the same, self-signed */
 	cert = fresh_cert(key, NULL, "SEV-VCEK", "SEV-VCEK", false, &cert_len);
@@ -205,6 +273,65 @@ static void test_p384_wrappers(void)
 	EVP_PKEY_free(key);
 }
 
+/* The embedded ASK and ARK of |pem| (go-sev-guest's ask_ark_*.pem: ASK, then ARK) are those certificates. */
+static void embedded_pair_matches(const char *pem, capsa_root_id ask_id, capsa_root_id ark_id)
+{
+	const capsa_root_id ids[2] = {ask_id, ark_id};
+	BIO *bio = BIO_new_file(vector_path(pem), "r");
+	const uint8_t *der;
+	size_t der_len;
+
+	check_context("%s", pem);
+	for (int i = 0; i < 2; i++) {
+		X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+		unsigned char *pem_der = NULL;
+		int n = x ? i2d_X509(x, &pem_der) : -1;
+
+		CHECK_OK(capsa_root_get(ids[i], &der, &der_len));
+		CHECK(n > 0 && (size_t)n == der_len && memcmp(pem_der, der, der_len) == 0);
+		OPENSSL_free(pem_der);
+		X509_free(x);
+	}
+	BIO_free(bio);
+	check_context("%s", "roots");
+}
+
+static capsa_cert *root_cert(capsa_root_id id)
+{
+	const uint8_t *der;
+	size_t der_len;
+	capsa_cert *c = NULL;
+
+	if (capsa_root_get(id, &der, &der_len) != CAPSA_OK || capsa_cert_parse(&c, der, der_len) != CAPSA_OK)
+		abort();
+	return c;
+}
+
+static void test_embedded_roots(void)
+{
+	capsa_cert *ark_m = root_cert(CAPSA_ROOT_AMD_ARK_MILAN), *ask_m = root_cert(CAPSA_ROOT_AMD_ASK_MILAN);
+	capsa_cert *ark_g = root_cert(CAPSA_ROOT_AMD_ARK_GENOA), *ask_g = root_cert(CAPSA_ROOT_AMD_ASK_GENOA);
+	const uint8_t *der;
+	size_t der_len;
+	char why[160];
+
+	embedded_pair_matches("attestation/sev-snp/ask_ark_milan.pem", CAPSA_ROOT_AMD_ASK_MILAN, CAPSA_ROOT_AMD_ARK_MILAN);
+	embedded_pair_matches("attestation/sev-snp/ask_ark_genoa.pem", CAPSA_ROOT_AMD_ASK_GENOA, CAPSA_ROOT_AMD_ARK_GENOA);
+	CHECK_OK(capsa_cert_chain_verify(ark_m, NULL, 0, ask_m, AT_GOOD, why, sizeof why));
+	CHECK_OK(capsa_cert_chain_verify(ark_g, NULL, 0, ask_g, AT_GOOD, why, sizeof why));
+	CHECK_STATUS(capsa_cert_chain_verify(ark_g, NULL, 0, ask_m, AT_GOOD, why, sizeof why), CAPSA_ERR_CERT);
+	CHECK_STATUS(capsa_cert_chain_verify(ark_m, NULL, 0, ask_g, AT_GOOD, why, sizeof why), CAPSA_ERR_CERT);
+	/* an intermediate the chain does not need is refused too */
+	CHECK_STATUS(capsa_cert_chain_verify(ark_m, (const capsa_cert *const *)&ask_g, 1, ask_m, AT_GOOD, why, sizeof why),
+	             CAPSA_ERR_CERT);
+	CHECK(capsa_cert_names_issuer(ask_g, ark_g) && !capsa_cert_names_issuer(ask_g, ark_m));
+	CHECK_OK(capsa_root_get(CAPSA_ROOT_AWS_NITRO, &der, &der_len));
+	CHECK(der_len == 533);
+	CHECK_STATUS(capsa_root_get((capsa_root_id)CAPSA_NUM_ROOTS, &der, &der_len), CAPSA_ERR_ARG);
+	CHECK(der == NULL && der_len == 0);
+	capsa_cert_free(ark_m), capsa_cert_free(ask_m), capsa_cert_free(ark_g), capsa_cert_free(ask_g);
+}
+
 int main(void)
 {
 	report = load_vector(REPORT, &report_len);
@@ -212,12 +339,15 @@ int main(void)
 	CHECK(report_len == CAPSA_SNP_REPORT_BYTES);
 	test_good();
 	test_parse_fields();
+	test_parse_versions();
+	test_guest_policy();
 	test_every_flipped_byte();
 	test_length();
 	test_validity_times();
 	test_binding_mismatch();
 	test_wrong_vcek();
 	test_p384_wrappers();
+	test_embedded_roots();
 	free(report);
 	free(vcek);
 	return check_summary();

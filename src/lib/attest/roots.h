@@ -8,8 +8,10 @@
  *
  * Sources (doc/ATTESTATION.md, "Pinned roots"):
  *   AMD ARK-Milan and ASK (SEV-Milan): google/go-sev-guest
- *     verify/trust/ask_ark_milan.pem, as published by AMD's KDS
- *     (https://kdsintf.amd.com/vcek/v1/Milan/cert_chain).
+ *     verify/trust/ask_ark_milan.pem, which that project notes comes from
+ *     AMD's KDS (https://kdsintf.amd.com/vcek/v1/Milan/cert_chain).
+ *   AMD ARK-Genoa and ASK (SEV-Genoa): google/go-sev-guest
+ *     verify/trust/ask_ark_genoa.pem (KDS vcek/v1/Genoa/cert_chain).
  *   AWS Nitro Enclaves root (aws.nitro-enclaves, valid 2019-2049):
  *     https://aws-nitro-enclaves.amazonaws.com/AWS_NitroEnclaves_Root-G1.zip,
  *     identical to cabundle[0] of every Nitro attestation document.
@@ -26,9 +28,11 @@ typedef enum capsa_root_id {
 	CAPSA_ROOT_AMD_ARK_MILAN = 0, /* self-signed AMD Root Key, Milan */
 	CAPSA_ROOT_AMD_ASK_MILAN = 1, /* AMD SEV Key (CN=SEV-Milan), signed by the ARK */
 	CAPSA_ROOT_AWS_NITRO = 2,     /* AWS Nitro Enclaves root G1 */
+	CAPSA_ROOT_AMD_ARK_GENOA = 3, /* self-signed AMD Root Key, Genoa */
+	CAPSA_ROOT_AMD_ASK_GENOA = 4, /* AMD SEV Key (CN=SEV-Genoa), signed by the ARK */
 } capsa_root_id;
 
-#define CAPSA_NUM_ROOTS 3
+#define CAPSA_NUM_ROOTS 5
 
 /*
  * capsa_root_get points |der| at the embedded certificate |id| after checking

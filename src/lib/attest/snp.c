@@ -24,31 +24,63 @@ static void note_failure(capsa_status *st, capsa_status failure)
 		*st = failure;
 }
 
-/* Loads the pinned ARK and ASK: never taken from the evidence. */
-static bool load_amd_roots(capsa_cert **ark, capsa_cert **ask)
+/* The AMD products whose roots capsa pins; both share the Milan TCB_VERSION layout. */
+static const struct amd_product {
+	const char *name;
+	capsa_root_id ark, ask;
+} products[] = {
+	{"Milan", CAPSA_ROOT_AMD_ARK_MILAN, CAPSA_ROOT_AMD_ASK_MILAN},
+	{"Genoa", CAPSA_ROOT_AMD_ARK_GENOA, CAPSA_ROOT_AMD_ASK_GENOA},
+};
+
+static bool load_root(capsa_root_id id, capsa_cert **out)
 {
 	const uint8_t *der;
 	size_t der_len;
 
-	return capsa_root_get(CAPSA_ROOT_AMD_ARK_MILAN, &der, &der_len) == CAPSA_OK &&
-	       capsa_cert_parse(ark, der, der_len) == CAPSA_OK &&
-	       capsa_root_get(CAPSA_ROOT_AMD_ASK_MILAN, &der, &der_len) == CAPSA_OK &&
-	       capsa_cert_parse(ask, der, der_len) == CAPSA_OK;
+	return capsa_root_get(id, &der, &der_len) == CAPSA_OK && capsa_cert_parse(out, der, der_len) == CAPSA_OK;
+}
+
+/*
+ * Picks the product whose pinned ASK issued the VCEK (by name; the chain check
+ * then proves it) and loads its ASK and ARK: they never come from the evidence.
+ */
+static const struct amd_product *load_amd_roots(const capsa_cert *vcek, capsa_cert **ark, capsa_cert **ask,
+                                                char *why, size_t why_len)
+{
+	for (size_t i = 0; i < sizeof products / sizeof products[0]; i++) {
+		if (!load_root(products[i].ask, ask)) {
+			snprintf(why, why_len, "the pinned AMD %s ASK does not load", products[i].name);
+			return NULL;
+		}
+		if (capsa_cert_names_issuer(vcek, *ask)) {
+			if (load_root(products[i].ark, ark))
+				return &products[i];
+			snprintf(why, why_len, "the pinned AMD %s ARK does not load", products[i].name);
+			return NULL;
+		}
+		capsa_cert_free(*ask);
+		*ask = NULL;
+	}
+	snprintf(why, why_len, "the VCEK's issuer is no pinned AMD ASK (Milan, Genoa)");
+	return NULL;
 }
 
 /* VCEK -> ASK -> ARK at |at|. */
 static bool check_vcek_chain(const capsa_cert *vcek, int64_t at, capsa_attest_result *res)
 {
 	capsa_cert *ark = NULL, *ask = NULL;
-	char why[160] = "the pinned AMD roots do not load";
+	const struct amd_product *product;
+	char why[160] = "";
 	bool ok = false;
 
-	if (load_amd_roots(&ark, &ask))
+	if ((product = load_amd_roots(vcek, &ark, &ask, why, sizeof why)) != NULL)
 		ok = capsa_cert_chain_verify(ark, (const capsa_cert *const *)&ask, 1, vcek, at, why, sizeof why) ==
 		     CAPSA_OK;
 	if (ok)
 		capsa_attest_check_add(res, "vcek-chain", true,
-		                       "VCEK -> ASK SEV-Milan -> pinned ARK-Milan, valid at %" PRId64, at);
+		                       "VCEK -> ASK SEV-%s -> pinned ARK-%s, valid at %" PRId64, product->name,
+		                       product->name, at);
 	else
 		capsa_attest_check_add(res, "vcek-chain", false, "VCEK chain: %s", why);
 	capsa_cert_free(ark);
@@ -102,10 +134,13 @@ static bool check_signature(const capsa_cert *vcek, const capsa_snp_report *r, c
 	return st == CAPSA_OK;
 }
 
-/* Records the guest policy; DEBUG is for the policy to judge, bit 17 must be one. */
+/*
+ * Records the guest policy. DEBUG is for the policy to judge; bit 17 must be
+ * one and the bits above those the ABI defines (25) zero.
+ */
 static bool check_guest_policy(const capsa_snp_report *r, capsa_attest_result *res)
 {
-	bool ok = (r->policy & CAPSA_SNP_POLICY_RESERVED_ONE) != 0 && (r->policy >> 25) == 0;
+	bool ok = (r->policy & CAPSA_SNP_POLICY_RESERVED_ONE) != 0 && (r->policy >> 26) == 0;
 
 	res->debug = (r->policy & CAPSA_SNP_POLICY_DEBUG) != 0;
 	capsa_attest_check_add(res, "guest-policy", ok, "policy 0x%" PRIx64 "%s: ABI %u.%u, DEBUG %s, VMPL %u",

@@ -90,9 +90,9 @@ static bool parse_tail(capsa_snp_report *r, capsa_cbs *cbs)
 	    !capsa_cbs_copy(cbs, r->current_version, 3) || !get_zeros(cbs, 1) ||
 	    !capsa_cbs_copy(cbs, r->committed_version, 3) || !get_zeros(cbs, 1) || !get_le64(cbs, &r->launch_tcb))
 		return false;
-	if (r->version >= 5 && !capsa_cbs_skip(cbs, 16)) /* launch and current mitigation vectors */
+	if (r->version >= 4 && !capsa_cbs_skip(cbs, 16)) /* launch and current mitigation vectors */
 		return false;
-	if (!get_zeros(cbs, CAPSA_SNP_SIGNED_BYTES - 0x1F8 - (r->version >= 5 ? 16 : 0)))
+	if (!get_zeros(cbs, CAPSA_SNP_SIGNED_BYTES - 0x1F8 - (r->version >= 4 ? 16 : 0)))
 		return false;
 	return capsa_cbs_copy(cbs, r->sig_r, sizeof r->sig_r) && capsa_cbs_copy(cbs, r->sig_s, sizeof r->sig_s) &&
 	       get_zeros(cbs, CAPSA_SNP_REPORT_BYTES - CAPSA_SNP_SIGNED_BYTES - 2 * CAPSA_SNP_SIG_COMPONENT_BYTES);
@@ -102,8 +102,8 @@ static capsa_status check_fields(const capsa_snp_report *r, char *why, size_t wh
 {
 	uint32_t signing_key = (r->key_info >> 2) & 7;
 
-	if (r->version != 2 && r->version != 3 && r->version != 5)
-		return bad(why, why_len, CAPSA_ERR_VERSION, "report version %u (2, 3 or 5 expected)", r->version);
+	if (r->version < 2 || r->version > 5)
+		return bad(why, why_len, CAPSA_ERR_VERSION, "report version %u (2 to 5 expected)", r->version);
 	if (r->signature_algo != CAPSA_SNP_SIG_ALGO_ECDSA_P384_SHA384)
 		return bad(why, why_len, CAPSA_ERR_UNSUPPORTED, "signature algorithm %u", r->signature_algo);
 	if (r->vmpl > 3)

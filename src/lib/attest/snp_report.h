@@ -3,9 +3,10 @@
  *
  * Layout from AMD's SEV Secure Nested Paging Firmware ABI Specification
  * (publication 56860), table "ATTESTATION_REPORT Structure": 1184 bytes,
- * little-endian fields, the signature over bytes 0x000-0x29F. Versions 2, 3
- * and 5 share the fields capsa reads; v3 adds the CPUID identification bytes
- * at 0x188 and v5 the mitigation vectors at 0x1F8, both carried but unused.
+ * little-endian fields, the signature over bytes 0x000-0x29F. Versions 2 to 5
+ * share the fields capsa reads; v3 adds the CPUID identification bytes at
+ * 0x188 and later versions the launch and current mitigation vectors at
+ * 0x1F8 and 0x200 (taken here to be present from v4 on), carried but unused.
  */
 #ifndef CAPSA_ATTEST_SNP_REPORT_H
 #define CAPSA_ATTEST_SNP_REPORT_H
@@ -66,7 +67,7 @@ typedef struct capsa_snp_report {
 
 /*
  * capsa_snp_report_parse parses |buf| strictly: exactly 1184 bytes, version
- * 2, 3 or 5, signature algorithm 1 (ECDSA P-384 with SHA-384), VMPL 0-3, a
+ * 2 to 5, signature algorithm 1 (ECDSA P-384 with SHA-384), VMPL 0-3, a
  * VCEK-signed report, and zeros in every reserved field (including the
  * signature's unused high bytes). Returns CAPSA_OK, CAPSA_ERR_TRUNCATED,
  * CAPSA_ERR_TRAILING, CAPSA_ERR_VERSION, CAPSA_ERR_UNSUPPORTED or

@@ -131,6 +131,11 @@ capsa_status capsa_cert_ext_uint(const capsa_cert *cert, const char *oid, uint64
 	return st;
 }
 
+bool capsa_cert_names_issuer(const capsa_cert *cert, const capsa_cert *issuer)
+{
+	return X509_NAME_cmp(X509_get_issuer_name(cert->x509), X509_get_subject_name(issuer->x509)) == 0;
+}
+
 bool capsa_cert_equal(const capsa_cert *a, const capsa_cert *b)
 {
 	return a->der_len == b->der_len && memcmp(a->der, b->der, a->der_len) == 0;

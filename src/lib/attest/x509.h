@@ -49,6 +49,9 @@ capsa_status capsa_cert_ext_uint(const capsa_cert *cert, const char *oid, uint64
 capsa_status capsa_cert_ext_raw(const capsa_cert *cert, const char *oid, const uint8_t **data,
                                 size_t *len) CAPSA_MUST_CHECK;
 
+/* capsa_cert_names_issuer is true if |cert|'s issuer name is |issuer|'s subject name. */
+bool capsa_cert_names_issuer(const capsa_cert *cert, const capsa_cert *issuer);
+
 /* capsa_cert_equal is true if both certificates have the same DER encoding. */
 bool capsa_cert_equal(const capsa_cert *a, const capsa_cert *b);
 
