@@ -456,19 +456,20 @@ static void test_other_program(fixture *f)
 }
 
 /* Writes the quote's parts as fuzz seeds when CAPSA_TPM2_SEED_DIR is set. */
-static void write_seeds(const capsa_tpm2_quote_out *q)
+static void write_seeds(const fixture *f, const capsa_tpm2_quote_out *q)
 {
 	const char *dir = getenv("CAPSA_TPM2_SEED_DIR");
 	const struct { const char *name; uint8_t tag; const uint8_t *p; size_t n; } parts[] = {
 		{"swtpm-quote-attest", 0, q->attest, q->attest_len},
 		{"swtpm-ak-public", 1, q->ak_public, q->ak_public_len},
 		{"swtpm-quote-signature", 2, q->signature, q->signature_len},
+		{"swtpm-ek-public", 1, f->ek, f->ek_len},
 	};
 	char path[512];
 
 	if (dir == NULL)
 		return;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		FILE *fp;
 		snprintf(path, sizeof path, "%s/%s", dir, parts[i].name);
 		if ((fp = fopen(path, "wb")) == NULL)
@@ -506,13 +507,14 @@ static void test_quotes(fixture *f)
 		return;
 	CHECK(q.pcr == CAPSA_TPM2_PCR && memcmp(q.pcr_value, f->expected_pcr, 32) == 0);
 	CHECK(q.attest_len < CAPSA_TPM2_MAX_BLOB && q.signature_len < CAPSA_TPM2_MAX_BLOB);
-	write_seeds(&q);
+	write_seeds(f, &q);
 	test_quote_good(f, &q);
 	test_quote_tampered(f, &q);
 	test_every_flip(f, &q);
 	test_other_program(f);
-	CHECK_STATUS(capsa_tpm2_quote(f->tpm, 24, f->binding, &q), CAPSA_ERR_ARG);
 	capsa_tpm2_quote_free(&q);
+	CHECK_STATUS(capsa_tpm2_quote(f->tpm, 24, f->binding, &q), CAPSA_ERR_ARG);
+	CHECK(q.attest == NULL && q.signature == NULL && q.ak_public == NULL);
 }
 
 /* ---- sealing ------------------------------------------------------------ */
@@ -549,9 +551,10 @@ static void test_seal(fixture *f)
 	                         &foreign_len));
 	CHECK_STATUS(capsa_tpm2_unseal(f->tpm, foreign_blob, foreign_len, out, &out_len), CAPSA_ERR_TPM);
 	CHECK_STATUS(capsa_tpm2_unseal(f->tpm, blob, blob_len - 1, out, &out_len), CAPSA_ERR_DECODE);
-	CHECK_STATUS(capsa_tpm2_seal(f->tpm, CAPSA_TPM2_PCR, NULL, secret, 0, &blob2, &blob2_len), CAPSA_ERR_ARG);
-	free(blob);
 	free(blob2);
+	CHECK_STATUS(capsa_tpm2_seal(f->tpm, CAPSA_TPM2_PCR, NULL, secret, 0, &blob2, &blob2_len), CAPSA_ERR_ARG);
+	CHECK(blob2 == NULL);
+	free(blob);
 	free(foreign_blob);
 }
 
