@@ -624,10 +624,13 @@ static UINT32 handles_in_use(capsa_tpm2 *tpm, UINT32 first)
 /* swtpm has three transient object slots: every call must flush what it loaded, sessions too. */
 static void test_nothing_left_loaded(fixture *f)
 {
-	CHECK(handles_in_use(f->tpm, TPM2_TRANSIENT_FIRST) == 0);
-	CHECK(handles_in_use(f->tpm, TPM2_LOADED_SESSION_FIRST) == 0);
-	CHECK(handles_in_use(f->foreign, TPM2_TRANSIENT_FIRST) == 0);
-	CHECK(handles_in_use(f->foreign, TPM2_LOADED_SESSION_FIRST) == 0);
+	/* tpm2-tss's own TPM2_TRANSIENT_FIRST shifts a signed int into the sign bit (UBSan objects). */
+	const UINT32 transient_first = 0x80000000u, loaded_session_first = 0x02000000u;
+
+	CHECK(handles_in_use(f->tpm, transient_first) == 0);
+	CHECK(handles_in_use(f->tpm, loaded_session_first) == 0);
+	CHECK(handles_in_use(f->foreign, transient_first) == 0);
+	CHECK(handles_in_use(f->foreign, loaded_session_first) == 0);
 }
 
 int main(void)
