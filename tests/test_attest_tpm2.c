@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "attest/tpm2.h"
+#include "attest/tpm2_esys.h"
 #include "attest/verifier.h"
 #include "check.h"
 #include "crypto/crypto.h"
@@ -88,17 +90,64 @@ static void swtpm_exec(const swtpm *s)
 	_exit(127);
 }
 
+/*
+ * A janitor outlives even a SIGKILLed test for just long enough to remove the
+ * state directory: it waits for EOF on a pipe whose write end only the test
+ * holds (close-on-exec keeps it out of swtpm). swtpm itself dies with the test
+ * through PR_SET_PDEATHSIG.
+ */
+static void start_janitor(swtpm *s)
+{
+	int fds[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return;
+	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	if ((pid = fork()) == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+		close(fds[1]);
+		while (read(fds[0], &c, 1) != 0 && errno == EINTR)
+			;
+		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL); /* let swtpm die first */
+		s->pid = 0;
+		swtpm_stop(s);
+		_exit(0);
+	}
+	close(fds[0]);
+	if (pid < 0)
+		close(fds[1]);
+	/* fds[1] stays open, unused, until this process ends. */
+}
+
+/* True once swtpm accepts connections on |path| (the socket file appears before listen()). */
+static bool accepts(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	bool ok;
+
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 /* Starts swtpm and waits (up to 5 s) for its socket. Returns false if it does not come up. */
 static bool swtpm_start(swtpm *s)
 {
 	char sock[96];
-	struct stat sb;
 
 	snprintf(s->dir, sizeof s->dir, "/tmp/capsa-swtpm-XXXXXX");
 	if (mkdtemp(s->dir) == NULL) {
 		s->dir[0] = '\0';
 		return false;
 	}
+	start_janitor(s);
 	snprintf(sock, sizeof sock, "%s/sock", s->dir);
 	snprintf(s->tcti, sizeof s->tcti, "swtpm:path=%s", sock);
 	if ((s->pid = fork()) < 0)
@@ -107,7 +156,7 @@ static bool swtpm_start(swtpm *s)
 		swtpm_exec(s);
 	for (int i = 0; i < 500; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
-		if (stat(sock, &sb) == 0)
+		if (accepts(sock))
 			return true;
 		if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
 			s->pid = 0;
@@ -456,19 +505,20 @@ static void test_other_program(fixture *f)
 }
 
 /* Writes the quote's parts as fuzz seeds when CAPSA_TPM2_SEED_DIR is set. */
-static void write_seeds(const capsa_tpm2_quote_out *q)
+static void write_seeds(const fixture *f, const capsa_tpm2_quote_out *q)
 {
 	const char *dir = getenv("CAPSA_TPM2_SEED_DIR");
 	const struct { const char *name; uint8_t tag; const uint8_t *p; size_t n; } parts[] = {
 		{"swtpm-quote-attest", 0, q->attest, q->attest_len},
 		{"swtpm-ak-public", 1, q->ak_public, q->ak_public_len},
 		{"swtpm-quote-signature", 2, q->signature, q->signature_len},
+		{"swtpm-ek-public", 1, f->ek, f->ek_len},
 	};
 	char path[512];
 
 	if (dir == NULL)
 		return;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		FILE *fp;
 		snprintf(path, sizeof path, "%s/%s", dir, parts[i].name);
 		if ((fp = fopen(path, "wb")) == NULL)
@@ -506,13 +556,14 @@ static void test_quotes(fixture *f)
 		return;
 	CHECK(q.pcr == CAPSA_TPM2_PCR && memcmp(q.pcr_value, f->expected_pcr, 32) == 0);
 	CHECK(q.attest_len < CAPSA_TPM2_MAX_BLOB && q.signature_len < CAPSA_TPM2_MAX_BLOB);
-	write_seeds(&q);
+	write_seeds(f, &q);
 	test_quote_good(f, &q);
 	test_quote_tampered(f, &q);
 	test_every_flip(f, &q);
 	test_other_program(f);
-	CHECK_STATUS(capsa_tpm2_quote(f->tpm, 24, f->binding, &q), CAPSA_ERR_ARG);
 	capsa_tpm2_quote_free(&q);
+	CHECK_STATUS(capsa_tpm2_quote(f->tpm, 24, f->binding, &q), CAPSA_ERR_ARG);
+	CHECK(q.attest == NULL && q.signature == NULL && q.ak_public == NULL);
 }
 
 /* ---- sealing ------------------------------------------------------------ */
@@ -549,10 +600,37 @@ static void test_seal(fixture *f)
 	                         &foreign_len));
 	CHECK_STATUS(capsa_tpm2_unseal(f->tpm, foreign_blob, foreign_len, out, &out_len), CAPSA_ERR_TPM);
 	CHECK_STATUS(capsa_tpm2_unseal(f->tpm, blob, blob_len - 1, out, &out_len), CAPSA_ERR_DECODE);
-	CHECK_STATUS(capsa_tpm2_seal(f->tpm, CAPSA_TPM2_PCR, NULL, secret, 0, &blob2, &blob2_len), CAPSA_ERR_ARG);
-	free(blob);
 	free(blob2);
+	CHECK_STATUS(capsa_tpm2_seal(f->tpm, CAPSA_TPM2_PCR, NULL, secret, 0, &blob2, &blob2_len), CAPSA_ERR_ARG);
+	CHECK(blob2 == NULL);
+	free(blob);
 	free(foreign_blob);
+}
+
+/* Counts the handles of one kind the TPM holds (transient objects, loaded sessions). */
+static UINT32 handles_in_use(capsa_tpm2 *tpm, UINT32 first)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	UINT32 n = 999;
+
+	if (Esys_GetCapability(tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_HANDLES, first, 64, &more,
+	                       &cap) == TSS2_RC_SUCCESS)
+		n = cap->data.handles.count;
+	Esys_Free(cap);
+	return n;
+}
+
+/* swtpm has three transient object slots: every call must flush what it loaded, sessions too. */
+static void test_nothing_left_loaded(fixture *f)
+{
+	/* tpm2-tss's own TPM2_TRANSIENT_FIRST shifts a signed int into the sign bit (UBSan objects). */
+	const UINT32 transient_first = 0x80000000u, loaded_session_first = 0x02000000u;
+
+	CHECK(handles_in_use(f->tpm, transient_first) == 0);
+	CHECK(handles_in_use(f->tpm, loaded_session_first) == 0);
+	CHECK(handles_in_use(f->foreign, transient_first) == 0);
+	CHECK(handles_in_use(f->foreign, loaded_session_first) == 0);
 }
 
 int main(void)
@@ -579,6 +657,7 @@ int main(void)
 	test_credential_tampered(&f);
 	test_quotes(&f);
 	test_seal(&f);
+	test_nothing_left_loaded(&f);
 	capsa_tpm2_close(f.tpm);
 	capsa_tpm2_close(f.foreign);
 	free(f.ek);
