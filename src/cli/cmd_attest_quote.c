@@ -79,20 +79,38 @@ static bool parse_quote_args(struct quote_args *a, int argc, char **argv)
 	return true;
 }
 
+/* SHA-256 of the file at |path|, read in pieces: programs can be large. */
+static capsa_status hash_file(const char *path, uint8_t out[CAPSA_SHA256_BYTES])
+{
+	uint8_t buf[1 << 16];
+	capsa_sha256_ctx ctx = {0};
+	capsa_status st;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return CAPSA_ERR_IO;
+	if ((st = capsa_sha256_init(&ctx)) != CAPSA_OK)
+		goto out;
+	while (st == CAPSA_OK && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		st = capsa_sha256_update(&ctx, buf, n);
+	if (st == CAPSA_OK && ferror(f))
+		st = CAPSA_ERR_IO;
+	if (st == CAPSA_OK)
+		st = capsa_sha256_final(&ctx, out);
+out:
+	capsa_sha256_cleanup(&ctx);
+	fclose(f);
+	return st;
+}
+
 /* The measurement: the given digest, or SHA-256 of the program file. */
 static capsa_status load_measurement(struct quote_args *a)
 {
-	uint8_t *prog = NULL;
-	size_t len = 0;
-	capsa_status st;
-
 	if (a->program == NULL)
 		return CAPSA_OK;
-	if ((st = attest_read_file(a->program, 1u << 30, &prog, &len)) == CAPSA_OK)
-		st = capsa_sha256(a->measurement, prog, len);
 	a->measurement_len = CAPSA_SHA256_BYTES;
-	free(prog);
-	return st;
+	return hash_file(a->program, a->measurement);
 }
 
 static capsa_status quote_sim(struct quote_args *a, uint8_t **ev, size_t *ev_len)
