@@ -147,7 +147,7 @@ static capsa_status verify_parsed(const capsa_evidence *ev, const capsa_attest_v
 	expect.nonce_len = ev->nonce_len ? ev->nonce_len : p->nonce_len;
 	expect.at = p->at;
 	st = run_backend(ev, pol, &expect, res);
-	if (st == CAPSA_OK && res->report_data_len > 0 && !check_binding(want, want_len, p->report_data != NULL, res))
+	if (st == CAPSA_OK && !check_binding(want, want_len, p->report_data != NULL, res))
 		st = CAPSA_ERR_EVIDENCE;
 	if (st == CAPSA_OK && (!fresh || !keys_ok))
 		st = CAPSA_ERR_EVIDENCE;
