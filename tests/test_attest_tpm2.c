@@ -24,6 +24,7 @@
 #include "attest/verifier.h"
 #include "check.h"
 #include "crypto/crypto.h"
+#include "wire/bytes.h"
 
 /* ---- swtpm lifecycle ---------------------------------------------------- */
 
@@ -205,6 +206,23 @@ static capsa_status verify(const capsa_tpm2_evidence *ev, const uint8_t *trusted
 	return capsa_tpm2_verify(ev, &trust, &expect, res);
 }
 
+/* Writes |tag| || |p| as a fuzz seed named |name| when CAPSA_TPM2_SEED_DIR is set. */
+static void write_seed(const char *name, uint8_t tag, const uint8_t *p, size_t n)
+{
+	const char *dir = getenv("CAPSA_TPM2_SEED_DIR");
+	char path[512];
+	FILE *fp;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((fp = fopen(path, "wb")) == NULL)
+		return;
+	fputc(tag, fp);
+	fwrite(p, 1, n, fp);
+	fclose(fp);
+}
+
 /* ---- enrollment --------------------------------------------------------- */
 
 static void test_keys(fixture *f)
@@ -279,6 +297,31 @@ static void test_credential(fixture *f)
 	                                        &enc_len),
 	             CAPSA_ERR_ARG);
 	CHECK(id == NULL && enc == NULL);
+}
+
+/* The same enrollment against the TCG default RSA 2048 EK. */
+static void test_credential_rsa(fixture *f)
+{
+	uint8_t *ek = NULL, *foreign_ek = NULL, name[CAPSA_TPM2_NAME_BYTES];
+	size_t ek_len = 0, foreign_ek_len = 0;
+	bool match;
+
+	CHECK_OK(capsa_tpm2_ek_rsa_public(f->tpm, &ek, &ek_len));
+	CHECK_OK(capsa_tpm2_ek_rsa_public(f->foreign, &foreign_ek, &foreign_ek_len));
+	if (ek == NULL || foreign_ek == NULL)
+		goto out;
+	CHECK(ek_len == 2 + 2 + 2 + 4 + 2 + 32 + 2 + 2 + 2 + 2 + 2 + 4 + 2 + 256);
+	CHECK_STATUS(capsa_tpm2_ak_name(name, ek, ek_len), CAPSA_ERR_KEY);
+	CHECK_OK(enroll(f->tpm, ek, ek_len, f->ak, f->ak_len, &match));
+	CHECK(match);
+	CHECK_STATUS(enroll(f->tpm, ek, ek_len, f->foreign_ak, f->foreign_ak_len, &match), CAPSA_ERR_TPM);
+	CHECK(!match);
+	CHECK_STATUS(enroll(f->tpm, foreign_ek, foreign_ek_len, f->ak, f->ak_len, &match), CAPSA_ERR_TPM);
+	CHECK(!match);
+	write_seed("swtpm-ek-rsa-public", 1, ek, ek_len);
+out:
+	free(ek);
+	free(foreign_ek);
 }
 
 /* A tampered credential blob is refused by the TPM (integrity HMAC) or the parser. */
@@ -504,45 +547,22 @@ static void test_other_program(fixture *f)
 	CHECK_OK(capsa_tpm2_pcr_extend(f->tpm, CAPSA_TPM2_PCR, f->measurement));
 }
 
-/* Writes the quote's parts as fuzz seeds when CAPSA_TPM2_SEED_DIR is set. */
+/* Writes the quote's parts, and the whole evidence, as fuzz seeds when CAPSA_TPM2_SEED_DIR is set. */
 static void write_seeds(const fixture *f, const capsa_tpm2_quote_out *q)
 {
-	const char *dir = getenv("CAPSA_TPM2_SEED_DIR");
-	const struct { const char *name; uint8_t tag; const uint8_t *p; size_t n; } parts[] = {
-		{"swtpm-quote-attest", 0, q->attest, q->attest_len},
-		{"swtpm-ak-public", 1, q->ak_public, q->ak_public_len},
-		{"swtpm-quote-signature", 2, q->signature, q->signature_len},
-		{"swtpm-ek-public", 1, f->ek, f->ek_len},
-	};
-	char path[512];
+	capsa_cbb cbb = {0};
 
-	if (dir == NULL)
-		return;
-	for (size_t i = 0; i < 4; i++) {
-		FILE *fp;
-		snprintf(path, sizeof path, "%s/%s", dir, parts[i].name);
-		if ((fp = fopen(path, "wb")) == NULL)
-			continue;
-		fputc(parts[i].tag, fp);
-		fwrite(parts[i].p, 1, parts[i].n, fp);
-		fclose(fp);
-	}
-	/* The whole evidence: u16-prefixed AK public, attest, signature, then the PCR values. */
-	snprintf(path, sizeof path, "%s/swtpm-quote-evidence", dir);
-	{
-		FILE *fp = fopen(path, "wb");
-		if (fp == NULL)
-			return;
-		fputc(3, fp);
-		for (size_t i = 0; i < 3; i++) {
-			size_t k = i == 0 ? 1 : i == 1 ? 0 : 2;
-			fputc((int)(parts[k].n >> 8), fp);
-			fputc((int)(parts[k].n & 0xff), fp);
-			fwrite(parts[k].p, 1, parts[k].n, fp);
-		}
-		fwrite(q->pcr_value, 1, 32, fp);
-		fclose(fp);
-	}
+	write_seed("swtpm-quote-attest", 0, q->attest, q->attest_len);
+	write_seed("swtpm-ak-public", 1, q->ak_public, q->ak_public_len);
+	write_seed("swtpm-quote-signature", 2, q->signature, q->signature_len);
+	write_seed("swtpm-ek-public", 1, f->ek, f->ek_len);
+	/* u16-prefixed AK public, attest and signature, then the PCR values (see fuzz_tpms_attest.c). */
+	if (capsa_cbb_init(&cbb, 512) && capsa_cbb_add_u16_prefixed(&cbb, q->ak_public, q->ak_public_len) &&
+	    capsa_cbb_add_u16_prefixed(&cbb, q->attest, q->attest_len) &&
+	    capsa_cbb_add_u16_prefixed(&cbb, q->signature, q->signature_len) &&
+	    capsa_cbb_add_bytes(&cbb, q->pcr_value, 32) && !cbb.failed)
+		write_seed("swtpm-quote-evidence", 3, cbb.buf, cbb.len);
+	capsa_cbb_cleanup(&cbb);
 }
 
 static void test_quotes(fixture *f)
@@ -654,6 +674,7 @@ int main(void)
 		return check_summary();
 	test_keys(&f);
 	test_credential(&f);
+	test_credential_rsa(&f);
 	test_credential_tampered(&f);
 	test_quotes(&f);
 	test_seal(&f);

@@ -19,8 +19,9 @@
  *     capsa_tpm2_verify                               checks a quote, fills capsa_attest_result
  *
  * Keys. The endorsement key (EK) is the TCG default ECC NIST P-256 EK
- * (EK Credential Profile template L-2), a primary key of the endorsement
- * hierarchy. The attestation key (AK) is an ECC NIST P-256 restricted signing
+ * (EK Credential Profile template L-2) or, for TPMs whose EK certificate is
+ * RSA, the default RSA 2048 EK (template L-1); both are primary keys of the
+ * endorsement hierarchy. The attestation key (AK) is an ECC NIST P-256 restricted signing
  * key (ECDSA-SHA256, fixedTPM, fixedParent, sensitiveDataOrigin), also a
  * primary of the endorsement hierarchy. Both are derived from the TPM's
  * endorsement seed, so they are the same on every call and nothing needs to
@@ -85,13 +86,14 @@ capsa_status capsa_tpm2_ak_name(uint8_t name[CAPSA_TPM2_NAME_BYTES], const uint8
 /*
  * capsa_tpm2_make_credential is TPM2_MakeCredential done in software: it
  * protects |secret| (1..32 bytes) so that only the TPM holding the EK in
- * |ek_pub| (a marshaled TPM2B_PUBLIC, ECC P-256 storage key such as the
- * default EK) can recover it, and only for the object named by the AK in
+ * |ek_pub| (a marshaled TPM2B_PUBLIC: a restricted decryption key with
+ * AES-128-CFB and nameAlg SHA-256, ECC P-256 or RSA 2048, such as the TCG
+ * default EKs) can recover it, and only for the object named by the AK in
  * |ak_pub| (checked as by capsa_tpm2_ak_name). It writes freshly allocated
  * marshaled TPM2B_ID_OBJECT (|*id_object|) and TPM2B_ENCRYPTED_SECRET
  * (|*enc_secret|); free() both. Returns CAPSA_OK, CAPSA_ERR_ARG,
- * CAPSA_ERR_DECODE, CAPSA_ERR_KEY (EK not an ECC P-256 restricted decryption
- * key with AES-128-CFB, or AK not acceptable), CAPSA_ERR_NOMEM.
+ * CAPSA_ERR_DECODE, CAPSA_ERR_KEY (EK not such a key, or AK not acceptable),
+ * CAPSA_ERR_NOMEM.
  */
 capsa_status capsa_tpm2_make_credential(const uint8_t *ek_pub, size_t ek_pub_len,
                                         const uint8_t *ak_pub, size_t ak_pub_len,
@@ -163,16 +165,18 @@ capsa_status capsa_tpm2_open(capsa_tpm2 **out, const char *tcti) CAPSA_MUST_CHEC
 void capsa_tpm2_close(capsa_tpm2 *tpm);
 
 /*
- * capsa_tpm2_ek_public / capsa_tpm2_ak_public write a freshly allocated
- * marshaled TPM2B_PUBLIC of the EK / AK (free()). Returns CAPSA_OK,
- * CAPSA_ERR_NOMEM or CAPSA_ERR_TPM.
+ * capsa_tpm2_ek_public / capsa_tpm2_ek_rsa_public / capsa_tpm2_ak_public
+ * write a freshly allocated marshaled TPM2B_PUBLIC of the ECC EK / RSA EK /
+ * AK (free()). Returns CAPSA_OK, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM.
  */
 capsa_status capsa_tpm2_ek_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
+capsa_status capsa_tpm2_ek_rsa_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
 capsa_status capsa_tpm2_ak_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
 
 /*
  * capsa_tpm2_activate_credential runs TPM2_ActivateCredential with the AK and
- * the EK on the blobs from capsa_tpm2_make_credential, and writes the
+ * the EK on the blobs from capsa_tpm2_make_credential (the RSA EK when the
+ * encrypted secret is 256 bytes, an RSA-2048 ciphertext; else the ECC EK), and writes the
  * recovered secret to |secret| (room for 32 bytes) and its length to
  * |*secret_len|. Returns CAPSA_OK, CAPSA_ERR_DECODE (malformed blobs) or
  * CAPSA_ERR_TPM (the TPM refused: the credential was not made for this AK

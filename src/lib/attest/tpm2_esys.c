@@ -33,6 +33,26 @@ static void ecc_template(TPM2B_PUBLIC *t, TPMA_OBJECT attrs, bool sym)
 	t->publicArea.unique.ecc.y.size = 32;
 }
 
+/* TCG EK template L-1: RSA 2048, AES-128-CFB, the EK policy, a 256-byte zero modulus in unique. */
+static void rsa_ek_template(TPM2B_PUBLIC *t, TPMA_OBJECT attrs)
+{
+	TPMS_RSA_PARMS *p = &t->publicArea.parameters.rsaDetail;
+
+	memset(t, 0, sizeof *t);
+	t->publicArea.type = TPM2_ALG_RSA;
+	t->publicArea.nameAlg = TPM2_ALG_SHA256;
+	t->publicArea.objectAttributes = attrs;
+	t->publicArea.authPolicy.size = sizeof ek_policy;
+	memcpy(t->publicArea.authPolicy.buffer, ek_policy, sizeof ek_policy);
+	p->symmetric.algorithm = TPM2_ALG_AES;
+	p->symmetric.keyBits.aes = 128;
+	p->symmetric.mode.aes = TPM2_ALG_CFB;
+	p->scheme.scheme = TPM2_ALG_NULL;
+	p->keyBits = 2048;
+	p->exponent = 0;
+	t->publicArea.unique.rsa.size = 256;
+}
+
 static void key_template(TPM2B_PUBLIC *t, capsa_tpm2_key which)
 {
 	const TPMA_OBJECT base = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN;
@@ -42,6 +62,9 @@ static void key_template(TPM2B_PUBLIC *t, capsa_tpm2_key which)
 		ecc_template(t, base | TPMA_OBJECT_ADMINWITHPOLICY | TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_DECRYPT, true);
 		t->publicArea.authPolicy.size = sizeof ek_policy;
 		memcpy(t->publicArea.authPolicy.buffer, ek_policy, sizeof ek_policy);
+		break;
+	case CAPSA_TPM2_EK_RSA:
+		rsa_ek_template(t, base | TPMA_OBJECT_ADMINWITHPOLICY | TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_DECRYPT);
 		break;
 	case CAPSA_TPM2_AK:
 		ecc_template(t, base | TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT,
@@ -174,6 +197,11 @@ static capsa_status primary_public(capsa_tpm2 *tpm, capsa_tpm2_key which, uint8_
 capsa_status capsa_tpm2_ek_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len)
 {
 	return primary_public(tpm, CAPSA_TPM2_EK, out, out_len);
+}
+
+capsa_status capsa_tpm2_ek_rsa_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len)
+{
+	return primary_public(tpm, CAPSA_TPM2_EK_RSA, out, out_len);
 }
 
 capsa_status capsa_tpm2_ak_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len)

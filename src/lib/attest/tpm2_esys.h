@@ -16,6 +16,7 @@ struct capsa_tpm2 {
 
 typedef enum capsa_tpm2_key {
 	CAPSA_TPM2_EK,  /* TCG default ECC P-256 EK (template L-2), endorsement hierarchy */
+	CAPSA_TPM2_EK_RSA, /* TCG default RSA 2048 EK (template L-1), endorsement hierarchy */
 	CAPSA_TPM2_AK,  /* ECC P-256 restricted ECDSA-SHA256 signing key, endorsement hierarchy */
 	CAPSA_TPM2_SRK, /* ECC P-256 storage root key, owner hierarchy */
 } capsa_tpm2_key;

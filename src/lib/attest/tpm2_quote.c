@@ -179,7 +179,9 @@ capsa_status capsa_tpm2_activate_credential(capsa_tpm2 *tpm, const uint8_t *id_o
 	*secret_len = 0;
 	if ((st = parse_credential(&id, &sec, id_object, id_object_len, enc_secret, enc_secret_len)) != CAPSA_OK)
 		return st;
-	if ((st = capsa_tpm2_load_primary(tpm, CAPSA_TPM2_EK, &ek, NULL)) != CAPSA_OK ||
+	/* An RSA-2048 EK's encrypted secret is a 256-byte OAEP ciphertext; an ECC EK's a 68-byte point. */
+	if ((st = capsa_tpm2_load_primary(tpm, sec.size == 256 ? CAPSA_TPM2_EK_RSA : CAPSA_TPM2_EK, &ek, NULL)) !=
+	            CAPSA_OK ||
 	    (st = capsa_tpm2_load_primary(tpm, CAPSA_TPM2_AK, &ak, NULL)) != CAPSA_OK ||
 	    (st = ek_policy_session(tpm, &session)) != CAPSA_OK)
 		goto out;

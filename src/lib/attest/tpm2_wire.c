@@ -10,6 +10,7 @@
 #define MAX_DIGEST 64   /* sizeof(TPMU_HA) */
 #define MAX_NAME 66     /* sizeof(TPMU_NAME): a handle or nameAlg || digest */
 #define MAX_ECC_PARAM 128
+#define MAX_RSA_KEY 512 /* TPM2B_PUBLIC_KEY_RSA: 4096-bit moduli */
 
 /* Reads a TPM2B whose size must not exceed |max|. */
 static bool get_tpm2b(capsa_cbs *cbs, capsa_cbs *out, size_t max)
@@ -55,20 +56,32 @@ static bool get_scheme(capsa_cbs *cbs, uint16_t *scheme, uint16_t *hash)
 	return *scheme == TPM2_ALG_NULL || capsa_cbs_get_u16(cbs, hash);
 }
 
+/* TPMS_ECC_PARMS then the TPMS_ECC_POINT in unique. */
+static bool get_ecc(capsa_cbs *cbs, capsa_tpm2_public *p)
+{
+	return get_scheme(cbs, &p->scheme, &p->scheme_hash) && capsa_cbs_get_u16(cbs, &p->curve) &&
+	       get_scheme(cbs, &p->kdf, &p->kdf_hash) && get_ecc_coord(cbs, p->x) && get_ecc_coord(cbs, p->y);
+}
+
+/* TPMS_RSA_PARMS (after the symmetric part) then the modulus in unique. */
+static bool get_rsa(capsa_cbs *cbs, capsa_tpm2_public *p)
+{
+	return get_scheme(cbs, &p->scheme, &p->scheme_hash) && capsa_cbs_get_u16(cbs, &p->rsa_bits) &&
+	       capsa_cbs_get_u32(cbs, &p->rsa_exponent) && get_tpm2b(cbs, &p->rsa_n, MAX_RSA_KEY) &&
+	       p->rsa_n.len > 0;
+}
+
 static capsa_status parse_tpmt_public(capsa_tpm2_public *p, capsa_cbs *cbs)
 {
-	uint16_t type;
-
-	if (!capsa_cbs_get_u16(cbs, &type))
+	if (!capsa_cbs_get_u16(cbs, &p->type))
 		return CAPSA_ERR_DECODE;
-	if (type != TPM2_ALG_ECC)
-		return type == TPM2_ALG_RSA || type == TPM2_ALG_KEYEDHASH || type == TPM2_ALG_SYMCIPHER
-		               ? CAPSA_ERR_UNSUPPORTED
-		               : CAPSA_ERR_DECODE;
+	if (p->type != TPM2_ALG_ECC && p->type != TPM2_ALG_RSA)
+		return p->type == TPM2_ALG_KEYEDHASH || p->type == TPM2_ALG_SYMCIPHER ? CAPSA_ERR_UNSUPPORTED
+		                                                                      : CAPSA_ERR_DECODE;
 	if (!capsa_cbs_get_u16(cbs, &p->name_alg) || !capsa_cbs_get_u32(cbs, &p->attributes) ||
-	    !get_tpm2b(cbs, &p->auth_policy, MAX_DIGEST) || !get_sym_def(cbs, p) ||
-	    !get_scheme(cbs, &p->scheme, &p->scheme_hash) || !capsa_cbs_get_u16(cbs, &p->curve) ||
-	    !get_scheme(cbs, &p->kdf, &p->kdf_hash) || !get_ecc_coord(cbs, p->x) || !get_ecc_coord(cbs, p->y))
+	    !get_tpm2b(cbs, &p->auth_policy, MAX_DIGEST) || !get_sym_def(cbs, p))
+		return CAPSA_ERR_DECODE;
+	if (!(p->type == TPM2_ALG_ECC ? get_ecc(cbs, p) : get_rsa(cbs, p)))
 		return CAPSA_ERR_DECODE;
 	return cbs->len == 0 ? CAPSA_OK : CAPSA_ERR_DECODE;
 }
@@ -152,7 +165,7 @@ bool capsa_tpm2_public_is_ak(const capsa_tpm2_public *p)
 	const uint32_t need = TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_FIXEDTPM |
 	                      TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN;
 
-	return p->name_alg == TPM2_ALG_SHA256 && (p->attributes & need) == need &&
+	return p->type == TPM2_ALG_ECC && p->name_alg == TPM2_ALG_SHA256 && (p->attributes & need) == need &&
 	       !(p->attributes & TPMA_OBJECT_DECRYPT) && p->sym_alg == TPM2_ALG_NULL &&
 	       p->scheme == TPM2_ALG_ECDSA && p->scheme_hash == TPM2_ALG_SHA256 && p->curve == TPM2_ECC_NIST_P256 &&
 	       p->kdf == TPM2_ALG_NULL;
@@ -163,8 +176,11 @@ bool capsa_tpm2_public_is_storage(const capsa_tpm2_public *p)
 	const uint32_t need = TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_DECRYPT | TPMA_OBJECT_FIXEDTPM |
 	                      TPMA_OBJECT_FIXEDPARENT;
 
-	return p->name_alg == TPM2_ALG_SHA256 && (p->attributes & need) == need &&
-	       !(p->attributes & TPMA_OBJECT_SIGN_ENCRYPT) && p->sym_alg == TPM2_ALG_AES && p->sym_bits == 128 &&
-	       p->sym_mode == TPM2_ALG_CFB && p->scheme == TPM2_ALG_NULL && p->curve == TPM2_ECC_NIST_P256 &&
-	       p->kdf == TPM2_ALG_NULL;
+	if (p->name_alg != TPM2_ALG_SHA256 || (p->attributes & need) != need ||
+	    (p->attributes & TPMA_OBJECT_SIGN_ENCRYPT) || p->sym_alg != TPM2_ALG_AES || p->sym_bits != 128 ||
+	    p->sym_mode != TPM2_ALG_CFB || p->scheme != TPM2_ALG_NULL)
+		return false;
+	if (p->type == TPM2_ALG_RSA)
+		return p->rsa_bits == 2048 && p->rsa_n.len == 256 && (p->rsa_exponent == 0 || p->rsa_exponent == 65537);
+	return p->curve == TPM2_ECC_NIST_P256 && p->kdf == TPM2_ALG_NULL;
 }

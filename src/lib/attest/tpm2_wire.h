@@ -21,16 +21,20 @@
 #define CAPSA_TPM2_MAX_BANKS 16 /* HASH_COUNT bound: one selection per bank */
 #define CAPSA_TPM2_MAX_SELECT 4 /* bytes of PCR bitmap per bank (32 PCRs) */
 
-/* A parsed ECC TPMT_PUBLIC (the only key type capsa reads). */
+/* A parsed TPMT_PUBLIC of an ECC or RSA key (the key types capsa reads). */
 typedef struct capsa_tpm2_public {
+	uint16_t type;                        /* TPM2_ALG_ECC or TPM2_ALG_RSA */
 	uint16_t name_alg;
 	uint32_t attributes;
 	capsa_cbs auth_policy;
 	uint16_t sym_alg, sym_bits, sym_mode; /* TPM2_ALG_NULL: no symmetric parameters */
 	uint16_t scheme, scheme_hash;         /* TPM2_ALG_NULL: no scheme */
-	uint16_t curve;
-	uint16_t kdf, kdf_hash;
-	uint8_t x[CAPSA_TPM2_ECC_BYTES], y[CAPSA_TPM2_ECC_BYTES]; /* left-padded to 32 bytes */
+	uint16_t curve;                       /* ECC only */
+	uint16_t kdf, kdf_hash;               /* ECC only */
+	uint8_t x[CAPSA_TPM2_ECC_BYTES], y[CAPSA_TPM2_ECC_BYTES]; /* ECC only, left-padded to 32 bytes */
+	uint16_t rsa_bits;                    /* RSA only */
+	uint32_t rsa_exponent;                /* RSA only; 0 means 65537 */
+	capsa_cbs rsa_n;                      /* RSA only: the modulus */
 	capsa_cbs tpmt;                       /* the marshaled TPMT_PUBLIC, which the name hashes */
 } capsa_tpm2_public;
 
@@ -64,7 +68,7 @@ typedef struct capsa_tpm2_signature {
 /*
  * capsa_tpm2_parse_public parses a marshaled TPM2B_PUBLIC that must fill
  * |len| exactly. Returns CAPSA_OK, CAPSA_ERR_DECODE, or CAPSA_ERR_UNSUPPORTED
- * for a well-formed key of a type other than ECC.
+ * for a well-formed key of a type other than ECC and RSA.
  */
 capsa_status capsa_tpm2_parse_public(capsa_tpm2_public *out, const uint8_t *buf, size_t len) CAPSA_MUST_CHECK;
 
@@ -89,7 +93,11 @@ capsa_status capsa_tpm2_public_name(uint8_t name[34], const capsa_tpm2_public *p
 
 /* True if |pub| is an acceptable AK (see capsa_tpm2_ak_name in attest/tpm2.h). */
 bool capsa_tpm2_public_is_ak(const capsa_tpm2_public *pub);
-/* True if |pub| is an ECC P-256 restricted decryption key with AES-128-CFB (an EK or SRK). */
+/*
+ * True if |pub| is a restricted decryption key with AES-128-CFB and nameAlg
+ * SHA-256, either ECC P-256 or RSA 2048 (the TCG default EK templates L-2 and
+ * L-1, or an SRK).
+ */
 bool capsa_tpm2_public_is_storage(const capsa_tpm2_public *pub);
 
 #endif
