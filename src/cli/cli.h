@@ -14,5 +14,6 @@ struct cli_verb {
 };
 
 extern const struct cli_verb cli_verb_version;
+extern const struct cli_verb cli_verb_attest;
 
 #endif
