@@ -34,4 +34,30 @@ capsa_status umb_v_cfrag(capsa_umbral_cfrag *cfrag, const char *hex);
 void umb_v_check_case(checker *c, const json_t *cs);
 void umb_v_check_negative(checker *c, const json_t *nc, const json_t *cases);
 
+/* ---- the emitter ---- */
+
+#define MAX_EMIT_SHARES 8
+
+/* One emitted case, kept for deriving negative cases from it. */
+typedef struct emitted {
+	capsa_umbral_secret_key dsk, rsk, ssk;
+	capsa_umbral_public_key dpk, rpk, vpk;
+	capsa_umbral_capsule capsule;
+	capsa_umbral_kfrag kfrags[MAX_EMIT_SHARES];
+	capsa_umbral_cfrag cfrags[MAX_EMIT_SHARES];
+	uint8_t *ct;
+	size_t ct_len, t, n;
+	const char *name;
+} emitted;
+
+/* Sets member |key| of |o| to the hex of |p|; 0 on success. */
+int umb_v_set_hex(json_t *o, const char *key, const uint8_t *p, size_t len);
+/* A JSON string holding the hex of |p|. */
+json_t *umb_v_hex_value(const uint8_t *p, size_t len);
+/*
+ * umb_v_add_negatives derives the negative cases of the reference's kinds
+ * from |a| (a case that signs both keys, threshold >= 2) and |b| (another grant).
+ */
+capsa_status umb_v_add_negatives(json_t *root, const emitted *a, const emitted *b);
+
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
-#include "umbral/vectors.h"
+#include "umbral/vectors_internal.h"
 
 static int nibble(char c)
 {
@@ -82,4 +82,20 @@ capsa_status umb_record_fill(void *ctx, uint8_t *out, size_t len)
 	st = json_array_append_new(arr, json_string(hex)) == 0 ? CAPSA_OK : CAPSA_ERR_NOMEM;
 	free(hex);
 	return st;
+}
+
+int umb_v_set_hex(json_t *o, const char *key, const uint8_t *p, size_t len)
+{
+	char *hex = umb_hex_encode(p, len);
+	int rc = hex != NULL ? json_object_set_new(o, key, json_string(hex)) : -1;
+	free(hex);
+	return rc;
+}
+
+json_t *umb_v_hex_value(const uint8_t *p, size_t len)
+{
+	char *hex = umb_hex_encode(p, len);
+	json_t *v = hex != NULL ? json_string(hex) : NULL;
+	free(hex);
+	return v;
 }
