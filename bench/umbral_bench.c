@@ -117,9 +117,16 @@ int main(void)
 		fprintf(stderr, "umbral bench: setup failed\n");
 		return 1;
 	}
-	printf("{\"mul_us\": %.2f, \"ops\": {", time_op(op_mul, 500));
+	/* the multiplication is timed between every two operations and the best kept, like the operations' best batch */
+	double mul = time_op(op_mul, 200), us[sizeof ops / sizeof ops[0]];
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		us[i] = time_op(ops[i].fn, ops[i].iters);
+		double m = time_op(op_mul, 200);
+		mul = m < mul ? m : mul;
+	}
+	printf("{\"mul_us\": %.2f, \"ops\": {", mul);
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-		printf("%s\"%s\": %.2f", i ? ", " : "", ops[i].name, time_op(ops[i].fn, ops[i].iters));
+		printf("%s\"%s\": %.2f", i ? ", " : "", ops[i].name, us[i]);
 	printf("}}\n");
 	/* the operations above must all have succeeded */
 	return sink == 0 ? 0 : 1;
