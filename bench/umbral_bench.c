@@ -1,7 +1,7 @@
 /*
- * bench/umbral_bench.c - times capsa's Umbral operations and libsecp256k1's
- * single point multiplication (through capsa's crypto layer), printing one
- * JSON object: {"mul_us": …, "ops": {"name": µs, …}}. Run by bench/umbral.
+ * bench/umbral_bench.c - times capsa's Umbral operations, each together with
+ * libsecp256k1's single point multiplication (through capsa's crypto layer),
+ * printing {"ops": {"name": {"us": …, "mul_us": …}, …}}. Run by bench/umbral.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,20 +35,31 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Best of 5 batches of |iters| runs, in microseconds per run (the machine is shared: the best batch is the least disturbed). */
-static double time_op(void (*fn)(void), int iters)
+static void op_mul(void);
+
+/* Microseconds per run of one batch of |iters| runs. */
+static double batch(void (*fn)(void), int iters)
 {
-	double best = 1e30;
+	double t0 = now();
+	for (int i = 0; i < iters; i++)
+		fn();
+	return (now() - t0) * 1e6 / iters;
+}
+
+/*
+ * Times |fn| and the point multiplication in alternating batches and keeps
+ * the best of each: the machine is shared, and an operation is compared with
+ * the multiplication measured under the same conditions.
+ */
+static void time_pair(void (*fn)(void), int iters, double *op_us, double *mul_us)
+{
+	*op_us = *mul_us = 1e30;
 	fn(); /* warm up */
-	for (int b = 0; b < 5; b++) {
-		double t0 = now();
-		for (int i = 0; i < iters; i++)
-			fn();
-		double us = (now() - t0) * 1e6 / iters;
-		if (us < best)
-			best = us;
+	for (int round = 0; round < 7; round++) {
+		double o = batch(fn, iters), m = batch(op_mul, 100);
+		*op_us = o < *op_us ? o : *op_us;
+		*mul_us = m < *mul_us ? m : *mul_us;
 	}
-	return best;
 }
 
 static void op_mul(void) { sink += capsa_ec_mul(&fx.p, &fx.p, &fx.k); }
@@ -117,16 +128,12 @@ int main(void)
 		fprintf(stderr, "umbral bench: setup failed\n");
 		return 1;
 	}
-	/* the multiplication is timed between every two operations and the best kept, like the operations' best batch */
-	double mul = time_op(op_mul, 200), us[sizeof ops / sizeof ops[0]];
+	printf("{\"ops\": {");
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-		us[i] = time_op(ops[i].fn, ops[i].iters);
-		double m = time_op(op_mul, 200);
-		mul = m < mul ? m : mul;
+		double us, mul;
+		time_pair(ops[i].fn, ops[i].iters, &us, &mul);
+		printf("%s\"%s\": {\"us\": %.2f, \"mul_us\": %.2f}", i ? ", " : "", ops[i].name, us, mul);
 	}
-	printf("{\"mul_us\": %.2f, \"ops\": {", mul);
-	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-		printf("%s\"%s\": %.2f", i ? ", " : "", ops[i].name, us[i]);
 	printf("}}\n");
 	/* the operations above must all have succeeded */
 	return sink == 0 ? 0 : 1;

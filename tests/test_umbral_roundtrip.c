@@ -85,6 +85,30 @@ static void forged_cfrags(void)
 	CHECK_STATUS(capsa_umbral_kfrag_verify(&kfrag, &signer.pk, &alice.pk, &bob.pk), CAPSA_ERR_PROOF);
 }
 
+/* The capsule's private point cache is never trusted: garbage or another capsule's points change nothing. */
+static void capsule_cache(void)
+{
+	party alice;
+	uint8_t ct[CAPSA_UMBRAL_DEM_OVERHEAD + 5], pt[5];
+	capsa_umbral_capsule c, other;
+
+	check_context("capsule cache");
+	party_new(&alice);
+	CHECK_OK(capsa_umbral_encrypt(&other, ct, &alice.pk, (const uint8_t *)"other", 5, NULL));
+	CHECK_OK(capsa_umbral_encrypt(&c, ct, &alice.pk, (const uint8_t *)"hello", 5, NULL));
+	memset(c.points_cache_, 0xff, sizeof c.points_cache_);
+	CHECK_OK(capsa_umbral_decrypt_original(pt, &alice.sk, &c, ct, sizeof ct));
+	CHECK_MEM(pt, "hello", 5);
+	memset(c.points_cache_, 0, sizeof c.points_cache_);
+	CHECK_OK(capsa_umbral_decrypt_original(pt, &alice.sk, &c, ct, sizeof ct));
+	memcpy(c.points_cache_, other.points_cache_, sizeof c.points_cache_);
+	CHECK_OK(capsa_umbral_decrypt_original(pt, &alice.sk, &c, ct, sizeof ct));
+	CHECK_MEM(pt, "hello", 5);
+	/* the bytes are what count: another capsule carrying c's points does not open c's ciphertext */
+	memcpy(other.points_cache_, c.points_cache_, sizeof c.points_cache_);
+	CHECK_STATUS(capsa_umbral_decrypt_original(pt, &alice.sk, &other, ct, sizeof ct), CAPSA_ERR_AUTH);
+}
+
 static void arguments(void)
 {
 	party a, b;
@@ -105,6 +129,7 @@ int main(void)
 		for (int flags = 0; flags < 4; flags++)
 			one_grant(shapes[s][0], shapes[s][1], flags & 1, flags & 2);
 	forged_cfrags();
+	capsule_cache();
 	arguments();
 	return check_summary();
 }

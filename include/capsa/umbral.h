@@ -14,6 +14,9 @@
  * from bytes is well-formed. Serialized forms are exactly rust-umbral's
  * toBytes() (a strict MessagePack subset) and its "simple" concatenations.
  *
+ * Threads: functions keep no state between calls; objects may be shared
+ * read-only between threads.
+ *
  * Randomness: every function that draws takes a capsa_umbral_rng; NULL means
  * the operating system's CSPRNG. A caller-supplied source sees exactly the
  * draws rust-umbral makes, in the same order and sizes, so replaying the
@@ -74,6 +77,12 @@ typedef struct capsa_umbral_signature {
 
 typedef struct capsa_umbral_capsule {
 	uint8_t e[33], v[33], s[32];
+	/*
+	 * Private: E and V uncompressed, filled by capsa when it makes or parses a
+	 * capsule, to spare later operations two point decompressions. Never
+	 * trusted: used only when it is a valid curve point that matches e and v.
+	 */
+	uint8_t points_cache_[128];
 } capsa_umbral_capsule;
 
 typedef struct capsa_umbral_kfrag {
@@ -145,7 +154,8 @@ CAPSA_API capsa_status capsa_umbral_encrypt(capsa_umbral_capsule *capsule, uint8
 /*
  * capsa_umbral_decrypt_original opens with the delegating secret key; |pt|
  * receives |ct_len| - 40 bytes. CAPSA_ERR_TRUNCATED if |ct_len| < 24 (no
- * nonce) or < 40, CAPSA_ERR_AUTH if the ciphertext, capsule or key is wrong.
+ * nonce), CAPSA_ERR_AUTH if the ciphertext (including one too short for its
+ * tag), the capsule or the key is wrong; no plaintext is released then.
  */
 CAPSA_API capsa_status capsa_umbral_decrypt_original(uint8_t *pt, const capsa_umbral_secret_key *sk,
                                                      const capsa_umbral_capsule *capsule, const uint8_t *ct,

@@ -84,6 +84,30 @@ void capsa_ec_point_encode(uint8_t out[CAPSA_SECP256K1_POINT_BYTES], const capsa
 	secp256k1_ec_pubkey_serialize(capsa_secp_ctx(), out, &len, &pk, SECP256K1_EC_COMPRESSED);
 }
 
+void capsa_ec_point_encode_xy(uint8_t out[64], const capsa_ec_point *p)
+{
+	secp256k1_pubkey pk;
+	uint8_t full[65];
+	size_t len = sizeof full;
+
+	to_pk(&pk, p);
+	secp256k1_ec_pubkey_serialize(capsa_secp_ctx(), full, &len, &pk, SECP256K1_EC_UNCOMPRESSED);
+	memcpy(out, full + 1, 64);
+}
+
+capsa_status capsa_ec_point_parse_xy(capsa_ec_point *p, const uint8_t in[64])
+{
+	secp256k1_pubkey pk;
+	uint8_t full[65];
+
+	full[0] = 0x04;
+	memcpy(full + 1, in, 64);
+	if (secp256k1_ec_pubkey_parse(capsa_secp_ctx(), &pk, full, sizeof full) != 1)
+		return CAPSA_ERR_KEY;
+	from_pk(p, &pk);
+	return CAPSA_OK;
+}
+
 bool capsa_ec_point_equal(const capsa_ec_point *a, const capsa_ec_point *b)
 {
 	secp256k1_pubkey pa, pb;

@@ -52,6 +52,14 @@ typedef struct capsa_ec_scalar {
 capsa_status capsa_ec_point_parse(capsa_ec_point *p, const uint8_t in[CAPSA_SECP256K1_POINT_BYTES]) CAPSA_MUST_CHECK;
 /* capsa_ec_point_encode writes the compressed encoding of |p|. */
 void capsa_ec_point_encode(uint8_t out[CAPSA_SECP256K1_POINT_BYTES], const capsa_ec_point *p);
+/* capsa_ec_point_encode_xy writes x || y (64 bytes, big-endian): the uncompressed encoding without its prefix. */
+void capsa_ec_point_encode_xy(uint8_t out[64], const capsa_ec_point *p);
+/*
+ * capsa_ec_point_parse_xy reads x || y, checking that the point is on the
+ * curve (no square root: far cheaper than a compressed parse). CAPSA_ERR_KEY
+ * if it is not.
+ */
+capsa_status capsa_ec_point_parse_xy(capsa_ec_point *p, const uint8_t in[64]) CAPSA_MUST_CHECK;
 /* capsa_ec_point_equal compares two points (public values). */
 bool capsa_ec_point_equal(const capsa_ec_point *a, const capsa_ec_point *b);
 

@@ -8,6 +8,31 @@
 #include "umbral/umbral_internal.h"
 #include "wire/msgpack.h"
 
+/* One point from the cache if it is on the curve and encodes to exactly |enc|; else from |enc|. */
+static capsa_status cached_point(capsa_ec_point *p, const uint8_t xy[64], const uint8_t enc[33])
+{
+	uint8_t again[33];
+
+	if (capsa_ec_point_parse_xy(p, xy) == CAPSA_OK) {
+		capsa_ec_point_encode(again, p);
+		if (memcmp(again, enc, 33) == 0)
+			return CAPSA_OK;
+	}
+	return capsa_ec_point_parse(p, enc);
+}
+
+capsa_status umb_capsule_points(capsa_ec_point ev[2], const capsa_umbral_capsule *c)
+{
+	capsa_status st = cached_point(&ev[0], c->points_cache_, c->e);
+	return st == CAPSA_OK ? cached_point(&ev[1], c->points_cache_ + 64, c->v) : st;
+}
+
+void umb_capsule_cache(capsa_umbral_capsule *c, const capsa_ec_point ev[2])
+{
+	capsa_ec_point_encode_xy(c->points_cache_, &ev[0]);
+	capsa_ec_point_encode_xy(c->points_cache_ + 64, &ev[1]);
+}
+
 /* Makes a capsule for |a_pub| and its key seed, drawing r then u. */
 static capsa_status capsule_new(capsa_umbral_capsule *capsule, uint8_t key_seed[33], const capsa_ec_point *a_pub,
                                 const capsa_umbral_rng *rng)
@@ -21,6 +46,8 @@ static capsa_status capsule_new(capsa_umbral_capsule *capsule, uint8_t key_seed[
 		goto out;
 	capsa_ec_point_encode(capsule->e, &e);
 	capsa_ec_point_encode(capsule->v, &v);
+	capsa_ec_point_encode_xy(capsule->points_cache_, &e);
+	capsa_ec_point_encode_xy(capsule->points_cache_ + 64, &v);
 	if ((st = umb_capsule_h(&h, capsule->e, capsule->v)) != CAPSA_OK ||
 	    (st = capsa_ec_scalar_mul(&s, &r, &h)) != CAPSA_OK || (st = capsa_ec_scalar_add(&s, &u, &s)) != CAPSA_OK ||
 	    (st = capsa_ec_scalar_add(&ru, &r, &u)) != CAPSA_OK || (st = capsa_ec_mul(&shared, a_pub, &ru)) != CAPSA_OK)
@@ -54,12 +81,11 @@ capsa_status capsa_umbral_decrypt_original(uint8_t *pt, const capsa_umbral_secre
 	uint8_t key_seed[33] = {0};
 	capsa_ec_point ev[2], sum;
 	capsa_ec_scalar a;
-	const uint8_t *enc[2] = {capsule->e, capsule->v};
 	capsa_status st;
 
 	if (ct_len < CAPSA_UMBRAL_DEM_OVERHEAD) /* the DEM's own length errors, before any work */
 		return umb_dem_open(pt, key_seed, capsule, ct, ct_len);
-	if ((st = capsa_ec_scalar_parse(&a, sk->bytes)) == CAPSA_OK && (st = umb_parse_points(ev, enc, 2)) == CAPSA_OK &&
+	if ((st = capsa_ec_scalar_parse(&a, sk->bytes)) == CAPSA_OK && (st = umb_capsule_points(ev, capsule)) == CAPSA_OK &&
 	    (st = capsa_ec_add(&sum, &ev[0], &ev[1])) == CAPSA_OK && (st = capsa_ec_mul(&sum, &sum, &a)) == CAPSA_OK) {
 		capsa_ec_point_encode(key_seed, &sum);
 		st = umb_dem_open(pt, key_seed, capsule, ct, ct_len);
@@ -87,7 +113,7 @@ void capsa_umbral_capsule_to_bytes(uint8_t out[CAPSA_UMBRAL_CAPSULE_BYTES], cons
 }
 
 /* The capsule's own proof: s·G == V + h·E. Also checks that E, V and s are valid. */
-static capsa_status capsule_check(const capsa_umbral_capsule *c)
+static capsa_status capsule_check(capsa_umbral_capsule *c)
 {
 	capsa_ec_point ev[2], lhs, rhs;
 	capsa_ec_scalar s, h;
@@ -100,6 +126,7 @@ static capsa_status capsule_check(const capsa_umbral_capsule *c)
 	if (capsa_ec_mul_base(&lhs, &s) != CAPSA_OK || capsa_ec_mul(&rhs, &ev[0], &h) != CAPSA_OK ||
 	    capsa_ec_add(&rhs, &ev[1], &rhs) != CAPSA_OK || !capsa_ec_point_equal(&lhs, &rhs))
 		return CAPSA_ERR_PROOF;
+	umb_capsule_cache(c, ev);
 	return CAPSA_OK;
 }
 

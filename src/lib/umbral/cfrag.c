@@ -48,10 +48,9 @@ capsa_status capsa_umbral_reencrypt(capsa_umbral_cfrag *cfrag, const capsa_umbra
 	capsa_umbral_cfrag c;
 	capsa_ec_point ev[2];
 	capsa_ec_scalar rk, t, h, z;
-	const uint8_t *enc[2] = {capsule->e, capsule->v};
 	capsa_status st;
 
-	if ((st = capsa_ec_scalar_parse(&rk, kfrag->rk)) != CAPSA_OK || (st = umb_parse_points(ev, enc, 2)) != CAPSA_OK ||
+	if ((st = capsa_ec_scalar_parse(&rk, kfrag->rk)) != CAPSA_OK || (st = umb_capsule_points(ev, capsule)) != CAPSA_OK ||
 	    (st = umb_draw_scalar(rng, &t)) != CAPSA_OK || (st = cfrag_points(&c, ev, &rk, &t)) != CAPSA_OK)
 		goto out;
 	memcpy(c.kfrag_id, kfrag->id, 32);
@@ -83,15 +82,15 @@ capsa_status capsa_umbral_cfrag_verify(const capsa_umbral_cfrag *cfrag, const ca
                                        const capsa_umbral_public_key *delegating,
                                        const capsa_umbral_public_key *receiving)
 {
-	/* E, V, e1, v1, e2, v2, u1, u2, verifying key */
-	const uint8_t *enc[9] = {capsule->e, capsule->v, cfrag->e1, cfrag->v1, cfrag->e2,
-	                         cfrag->v2,  cfrag->u1,  cfrag->u2, verifying->bytes};
+	/* E, V (from the capsule), e1, v1, e2, v2, u1, u2, verifying key */
+	const uint8_t *enc[7] = {cfrag->e1, cfrag->v1, cfrag->e2, cfrag->v2, cfrag->u1, cfrag->u2, verifying->bytes};
 	capsa_ec_point pt[9];
 	capsa_ec_scalar z, h;
 	uint8_t digest[32];
 	capsa_status st;
 
-	if ((st = umb_parse_points(pt, enc, 9)) != CAPSA_OK || (st = capsa_ec_scalar_parse(&z, cfrag->z)) != CAPSA_OK ||
+	if ((st = umb_capsule_points(pt, capsule)) != CAPSA_OK || (st = umb_parse_points(pt + 2, enc, 7)) != CAPSA_OK ||
+	    (st = capsa_ec_scalar_parse(&z, cfrag->z)) != CAPSA_OK ||
 	    (st = proof_h(&h, capsule, cfrag)) != CAPSA_OK ||
 	    (st = umb_kfrag_sig_digest(digest, cfrag->kfrag_id, cfrag->u1, cfrag->precursor, delegating->bytes,
 	                               receiving->bytes)) != CAPSA_OK)

@@ -60,6 +60,11 @@ capsa_status umb_dem_seal(uint8_t *ct, const uint8_t key_seed[33], const capsa_u
 capsa_status umb_dem_open(uint8_t *pt, const uint8_t key_seed[33], const capsa_umbral_capsule *capsule,
                           const uint8_t *ct, size_t ct_len) CAPSA_MUST_CHECK;
 
+/* umb_capsule_points gives E and V of |c|, from its cache when that matches e and v. */
+capsa_status umb_capsule_points(capsa_ec_point ev[2], const capsa_umbral_capsule *c) CAPSA_MUST_CHECK;
+/* umb_capsule_cache stores E and V in |c|'s cache. */
+void umb_capsule_cache(capsa_umbral_capsule *c, const capsa_ec_point ev[2]);
+
 /* umb_parse_points parses |n| compressed points; the first failure is returned. */
 capsa_status umb_parse_points(capsa_ec_point *out, const uint8_t *const *in, size_t n) CAPSA_MUST_CHECK;
 
