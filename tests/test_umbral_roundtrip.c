@@ -48,6 +48,11 @@ static void one_grant(size_t t, size_t n, bool sign_d, bool sign_r)
 		CHECK_OK(capsa_umbral_cfrag_verify(&cfrags[i], &capsule, &signer.pk, &alice.pk, &bob.pk));
 		CHECK_STATUS(capsa_umbral_cfrag_verify(&cfrags[i], &capsule, &signer.pk, &alice.pk, &eve.pk), CAPSA_ERR_SIGNATURE);
 	}
+	/* the private point cache of a cfrag is never trusted */
+	memset(cfrags[n - 1].points_cache_, 0x5a, sizeof cfrags[n - 1].points_cache_);
+	CHECK_OK(capsa_umbral_cfrag_verify(&cfrags[n - 1], &capsule, &signer.pk, &alice.pk, &bob.pk));
+	if (n > 1) /* another cfrag's points in the cache change nothing */
+		memcpy(cfrags[n - 1].points_cache_, cfrags[0].points_cache_, sizeof cfrags[0].points_cache_);
 	/* the last t cfrags open it; t - 1 do not */
 	CHECK_OK(capsa_umbral_decrypt_reencrypted(pt, &bob.sk, &alice.pk, &capsule, cfrags + n - t, t, t, ct, sizeof ct));
 	CHECK_MEM(pt, msg, sizeof msg);

@@ -102,6 +102,8 @@ typedef struct capsa_umbral_cfrag {
 	uint8_t precursor[33];
 	uint8_t e2[33], v2[33], u1[33], u2[33], z[32]; /* the correctness proof */
 	uint8_t kfrag_signature[64];
+	/* Private: e1 and v1 uncompressed, a cache used only when it matches (as in the capsule). */
+	uint8_t points_cache_[128];
 } capsa_umbral_cfrag;
 
 /* ---- Keys and signatures ------------------------------------------------- */

@@ -2,6 +2,7 @@
 #include "crypto/secp256k1.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/crypto.h"
@@ -149,4 +150,26 @@ capsa_status capsa_ec_add(capsa_ec_point *out, const capsa_ec_point *a, const ca
 		return CAPSA_ERR_KEY;
 	from_pk(out, &sum);
 	return CAPSA_OK;
+}
+
+capsa_status capsa_ec_sum(capsa_ec_point *out, const capsa_ec_point *p, size_t n)
+{
+	secp256k1_pubkey *pks = n > 0 ? calloc(n, sizeof *pks) : NULL, sum;
+	const secp256k1_pubkey **ins = n > 0 ? calloc(n, sizeof *ins) : NULL;
+	capsa_status st = CAPSA_ERR_NOMEM;
+
+	if (pks != NULL && ins != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			to_pk(&pks[i], &p[i]);
+			ins[i] = &pks[i];
+		}
+		st = secp256k1_ec_pubkey_combine(capsa_secp_ctx(), &sum, ins, n) == 1 ? CAPSA_OK : CAPSA_ERR_KEY;
+		if (st == CAPSA_OK)
+			from_pk(out, &sum);
+	} else if (n == 0) {
+		st = CAPSA_ERR_ARG;
+	}
+	free(pks);
+	free(ins);
+	return st;
 }

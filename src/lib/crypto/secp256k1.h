@@ -70,6 +70,9 @@ capsa_status capsa_ec_mul(capsa_ec_point *out, const capsa_ec_point *p, const ca
 /* capsa_ec_add: out = a + b. CAPSA_ERR_KEY if the sum is the identity. */
 capsa_status capsa_ec_add(capsa_ec_point *out, const capsa_ec_point *a, const capsa_ec_point *b) CAPSA_MUST_CHECK;
 
+/* capsa_ec_sum: out = p[0] + … + p[n-1] (one conversion to affine). CAPSA_ERR_KEY if the sum is the identity. */
+capsa_status capsa_ec_sum(capsa_ec_point *out, const capsa_ec_point *p, size_t n) CAPSA_MUST_CHECK;
+
 /* capsa_ec_scalar_parse: CAPSA_ERR_KEY unless |in| is in [1, n-1]. */
 capsa_status capsa_ec_scalar_parse(capsa_ec_scalar *s, const uint8_t in[CAPSA_SECP256K1_SCALAR_BYTES]) CAPSA_MUST_CHECK;
 /* out = a + b, a - b, a * b, -a, 1/a (mod n); each may alias an input. CAPSA_ERR_KEY on a zero result. */

@@ -9,7 +9,7 @@
 #include "wire/msgpack.h"
 
 /* One point from the cache if it is on the curve and encodes to exactly |enc|; else from |enc|. */
-static capsa_status cached_point(capsa_ec_point *p, const uint8_t xy[64], const uint8_t enc[33])
+capsa_status umb_cached_point(capsa_ec_point *p, const uint8_t xy[64], const uint8_t enc[33])
 {
 	uint8_t again[33];
 
@@ -23,8 +23,8 @@ static capsa_status cached_point(capsa_ec_point *p, const uint8_t xy[64], const 
 
 capsa_status umb_capsule_points(capsa_ec_point ev[2], const capsa_umbral_capsule *c)
 {
-	capsa_status st = cached_point(&ev[0], c->points_cache_, c->e);
-	return st == CAPSA_OK ? cached_point(&ev[1], c->points_cache_ + 64, c->v) : st;
+	capsa_status st = umb_cached_point(&ev[0], c->points_cache_, c->e);
+	return st == CAPSA_OK ? umb_cached_point(&ev[1], c->points_cache_ + 64, c->v) : st;
 }
 
 void umb_capsule_cache(capsa_umbral_capsule *c, const capsa_ec_point ev[2])

@@ -27,9 +27,11 @@ static capsa_status cfrag_points(capsa_umbral_cfrag *c, const capsa_ec_point ev[
 	if ((st = capsa_ec_mul(&p, &ev[0], rk)) != CAPSA_OK)
 		return st;
 	capsa_ec_point_encode(c->e1, &p);
+	capsa_ec_point_encode_xy(c->points_cache_, &p);
 	if ((st = capsa_ec_mul(&p, &ev[1], rk)) != CAPSA_OK)
 		return st;
 	capsa_ec_point_encode(c->v1, &p);
+	capsa_ec_point_encode_xy(c->points_cache_ + 64, &p);
 	if ((st = capsa_ec_mul(&p, &ev[0], t)) != CAPSA_OK)
 		return st;
 	capsa_ec_point_encode(c->e2, &p);
@@ -83,13 +85,16 @@ capsa_status capsa_umbral_cfrag_verify(const capsa_umbral_cfrag *cfrag, const ca
                                        const capsa_umbral_public_key *receiving)
 {
 	/* E, V (from the capsule), e1, v1, e2, v2, u1, u2, verifying key */
-	const uint8_t *enc[7] = {cfrag->e1, cfrag->v1, cfrag->e2, cfrag->v2, cfrag->u1, cfrag->u2, verifying->bytes};
+	const uint8_t *enc[5] = {cfrag->e2, cfrag->v2, cfrag->u1, cfrag->u2, verifying->bytes};
 	capsa_ec_point pt[9];
 	capsa_ec_scalar z, h;
 	uint8_t digest[32];
 	capsa_status st;
 
-	if ((st = umb_capsule_points(pt, capsule)) != CAPSA_OK || (st = umb_parse_points(pt + 2, enc, 7)) != CAPSA_OK ||
+	if ((st = umb_capsule_points(pt, capsule)) != CAPSA_OK ||
+	    (st = umb_cached_point(&pt[2], cfrag->points_cache_, cfrag->e1)) != CAPSA_OK ||
+	    (st = umb_cached_point(&pt[3], cfrag->points_cache_ + 64, cfrag->v1)) != CAPSA_OK ||
+	    (st = umb_parse_points(pt + 4, enc, 5)) != CAPSA_OK ||
 	    (st = capsa_ec_scalar_parse(&z, cfrag->z)) != CAPSA_OK ||
 	    (st = proof_h(&h, capsule, cfrag)) != CAPSA_OK ||
 	    (st = umb_kfrag_sig_digest(digest, cfrag->kfrag_id, cfrag->u1, cfrag->precursor, delegating->bytes,
@@ -132,16 +137,19 @@ void capsa_umbral_cfrag_to_bytes(uint8_t out[CAPSA_UMBRAL_CFRAG_BYTES], const ca
 }
 
 /* Every point on the curve, z in [1, n-1], the signature canonical. */
-static capsa_status cfrag_check(const capsa_umbral_cfrag *c)
+static capsa_status cfrag_check(capsa_umbral_cfrag *c)
 {
 	const uint8_t *enc[7] = {c->e1, c->v1, c->precursor, c->e2, c->v2, c->u1, c->u2};
 	capsa_ec_point pt[7];
 	capsa_ec_scalar z;
 	capsa_status st;
 
-	if ((st = umb_parse_points(pt, enc, 7)) != CAPSA_OK || (st = capsa_ec_scalar_parse(&z, c->z)) != CAPSA_OK)
+	if ((st = umb_parse_points(pt, enc, 7)) != CAPSA_OK || (st = capsa_ec_scalar_parse(&z, c->z)) != CAPSA_OK ||
+	    (st = capsa_ecdsa_sig_check(c->kfrag_signature)) != CAPSA_OK)
 		return st;
-	return capsa_ecdsa_sig_check(c->kfrag_signature);
+	capsa_ec_point_encode_xy(c->points_cache_, &pt[0]);
+	capsa_ec_point_encode_xy(c->points_cache_ + 64, &pt[1]);
+	return CAPSA_OK;
 }
 
 capsa_status capsa_umbral_cfrag_from_bytes(capsa_umbral_cfrag *cfrag, const uint8_t *in, size_t len)

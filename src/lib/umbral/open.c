@@ -47,23 +47,23 @@ static capsa_status lagrange(capsa_ec_scalar *lambda, capsa_ec_scalar *inv, cons
 	return st;
 }
 
-/* E' = Σ λ_i·e1_i and V' = Σ λ_i·v1_i */
+/* E' = Σ λ_i·e1_i and V' = Σ λ_i·v1_i, each sum in one addition call */
 static capsa_status combine(capsa_ec_point *ep, capsa_ec_point *vp, const capsa_umbral_cfrag *cfrags,
                             const capsa_ec_scalar *lambda, size_t n)
 {
-	capsa_status st = CAPSA_OK;
+	capsa_ec_point *terms = calloc(2 * n, sizeof *terms);
+	capsa_status st = terms != NULL ? CAPSA_OK : CAPSA_ERR_NOMEM;
 
 	for (size_t i = 0; i < n && st == CAPSA_OK; i++) {
-		capsa_ec_point e1, v1;
-		if ((st = capsa_ec_point_parse(&e1, cfrags[i].e1)) != CAPSA_OK ||
-		    (st = capsa_ec_point_parse(&v1, cfrags[i].v1)) != CAPSA_OK ||
-		    (st = capsa_ec_mul(&e1, &e1, &lambda[i])) != CAPSA_OK || (st = capsa_ec_mul(&v1, &v1, &lambda[i])) != CAPSA_OK)
-			break;
-		if (i == 0)
-			*ep = e1, *vp = v1;
-		else if ((st = capsa_ec_add(ep, ep, &e1)) == CAPSA_OK)
-			st = capsa_ec_add(vp, vp, &v1);
+		capsa_ec_point *e1 = &terms[i], *v1 = &terms[n + i];
+		if ((st = umb_cached_point(e1, cfrags[i].points_cache_, cfrags[i].e1)) == CAPSA_OK &&
+		    (st = umb_cached_point(v1, cfrags[i].points_cache_ + 64, cfrags[i].v1)) == CAPSA_OK &&
+		    (st = capsa_ec_mul(e1, e1, &lambda[i])) == CAPSA_OK)
+			st = capsa_ec_mul(v1, v1, &lambda[i]);
 	}
+	if (st == CAPSA_OK && (st = capsa_ec_sum(ep, terms, n)) == CAPSA_OK)
+		st = capsa_ec_sum(vp, terms + n, n);
+	free(terms);
 	return st;
 }
 

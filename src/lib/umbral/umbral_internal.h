@@ -62,6 +62,8 @@ capsa_status umb_dem_open(uint8_t *pt, const uint8_t key_seed[33], const capsa_u
 
 /* umb_capsule_points gives E and V of |c|, from its cache when that matches e and v. */
 capsa_status umb_capsule_points(capsa_ec_point ev[2], const capsa_umbral_capsule *c) CAPSA_MUST_CHECK;
+/* umb_cached_point: a point from |xy| if it is on the curve and encodes to exactly |enc|, else parsed from |enc|. */
+capsa_status umb_cached_point(capsa_ec_point *p, const uint8_t xy[64], const uint8_t enc[33]) CAPSA_MUST_CHECK;
 /* umb_capsule_cache stores E and V in |c|'s cache. */
 void umb_capsule_cache(capsa_umbral_capsule *c, const capsa_ec_point ev[2]);
 
