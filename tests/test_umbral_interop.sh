@@ -44,13 +44,13 @@ echo "    the reference on capsa's fresh objects: $out"
 [[ $out == *" passed, 0 failed" ]]
 
 # the peer is honest about failures: a corrupted capsa cfrag must fail in the reference
-python3 - "$tmp/capsa.json" "$tmp/bad.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-c = d["cases"][1]["cfrags"][0]
-d["cases"][1]["cfrags"][0] = c[:-2] + ("00" if c[-2:] != "00" else "01")
-json.dump(d, open(sys.argv[2], "w"))
-PY
+node -e '
+const fs = require("fs");
+const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const c = d.cases[1].cfrags[0];
+d.cases[1].cfrags[0] = c.slice(0, -2) + (c.endsWith("00") ? "01" : "00");
+fs.writeFileSync(process.argv[2], JSON.stringify(d));
+' "$tmp/capsa.json" "$tmp/bad.json"
 if node "$ref" check "$tmp/bad.json" >/dev/null 2>&1; then
 	echo "FAIL: the reference accepted a corrupted cfrag"; exit 1
 fi
