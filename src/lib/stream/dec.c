@@ -90,10 +90,12 @@ static capsa_status dec_chunks(capsa_stream_dec *dec, const uint8_t *ct, size_t 
 	capsa_status st;
 
 	while (len > 0) {
-		size_t room;
-		uint8_t *dst = stream_pipe_room(&dec->pipe, &room);
-		size_t n = len < room ? len : room;
+		size_t room, n;
+		uint8_t *dst;
 
+		if ((st = stream_pipe_room(&dec->pipe, &dst, &room)) != CAPSA_OK)
+			return st;
+		n = len < room ? len : room;
 		memcpy(dst, ct, n);
 		ct += n;
 		len -= n;

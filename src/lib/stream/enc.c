@@ -53,10 +53,12 @@ capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, si
 	if (enc->finished)
 		return stream_pipe_fail(&enc->pipe, CAPSA_ERR_ARG);
 	while (len > 0) {
-		size_t room;
-		uint8_t *dst = stream_pipe_room(&enc->pipe, &room);
-		size_t n = len < room ? len : room;
+		size_t room, n;
+		uint8_t *dst;
 
+		if ((st = stream_pipe_room(&enc->pipe, &dst, &room)) != CAPSA_OK)
+			return st;
+		n = len < room ? len : room;
 		memcpy(dst, pt, n);
 		pt += n;
 		len -= n;

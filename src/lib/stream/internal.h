@@ -87,12 +87,12 @@ unsigned stream_thread_count(unsigned requested);
  * Two slots alternate: the owner fills one with input while the pool works on
  * the other; when the filled one is full it goes to the pool and the other's
  * output goes to the sink. Memory is two slots of one batch each, whatever
- * the stream's length.
+ * the stream's length; slots start small and grow, so short streams stay cheap.
  */
 typedef struct stream_slot {
 	uint8_t *in, *out;
+	size_t in_cap, out_cap;   /* bytes allocated: grown on demand up to one batch */
 	size_t fill;          /* input bytes in |in| */
-	size_t in_used, out_used; /* high-water marks: what cleanup must wipe */
 	stream_batch batch;   /* batch.n > 0: output not yet drained */
 	bool in_flight;
 } stream_slot;
@@ -116,7 +116,7 @@ typedef struct stream_pipe {
 capsa_status stream_pipe_init(stream_pipe *p, bool seal, const capsa_stream_params *params,
                               const stream_keys *keys, capsa_stream_sink sink, void *sink_arg) CAPSA_MUST_CHECK;
 /* Room left in the slot being filled: a pointer and its length (never 0). */
-uint8_t *stream_pipe_room(stream_pipe *p, size_t *len);
+capsa_status stream_pipe_room(stream_pipe *p, uint8_t **room, size_t *len) CAPSA_MUST_CHECK;
 /* Accounts |n| bytes written into the room; sends the slot off when full. */
 capsa_status stream_pipe_advance(stream_pipe *p, size_t n) CAPSA_MUST_CHECK;
 /* Input bytes buffered and not yet sent to the pool. */

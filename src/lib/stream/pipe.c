@@ -8,7 +8,6 @@ capsa_status stream_pipe_init(stream_pipe *p, bool seal, const capsa_stream_para
                               const stream_keys *keys, capsa_stream_sink sink, void *sink_arg)
 {
 	capsa_status st;
-	size_t bytes;
 
 	memset(p, 0, sizeof *p);
 	p->seal = seal;
@@ -19,13 +18,31 @@ capsa_status stream_pipe_init(stream_pipe *p, bool seal, const capsa_stream_para
 	if ((st = stream_pool_new(&p->pool, params->threads, params->alg, keys)) != CAPSA_OK)
 		return st;
 	p->batch_chunks = stream_batch_chunks(stream_pool_threads(p->pool));
-	bytes = p->batch_chunks * CAPSA_STREAM_CHUNK_CT_BYTES;
-	for (int i = 0; i < 2; i++) {
-		p->slot[i].in = malloc(bytes);
-		p->slot[i].out = malloc(bytes);
-		if (p->slot[i].in == NULL || p->slot[i].out == NULL)
-			return CAPSA_ERR_NOMEM;
-	}
+	return CAPSA_OK;
+}
+
+/*
+ * Grows |*buf| to at least |need| bytes (doubling, at most |max|), keeping
+ * the first |keep| bytes. Plaintext may be inside, so the old block is wiped
+ * rather than realloc'ed.
+ */
+static capsa_status grow(uint8_t **buf, size_t *cap, size_t need, size_t keep, size_t max)
+{
+	size_t n = *cap < 4 * CAPSA_STREAM_CHUNK_CT_BYTES ? 4 * CAPSA_STREAM_CHUNK_CT_BYTES : *cap * 2;
+	uint8_t *fresh;
+
+	if (need <= *cap)
+		return CAPSA_OK;
+	n = n < need ? need : n > max ? max : n;
+	if ((fresh = malloc(n)) == NULL)
+		return CAPSA_ERR_NOMEM;
+	if (keep > 0)
+		memcpy(fresh, *buf, keep);
+	if (*buf != NULL)
+		capsa_wipe(*buf, *cap);
+	free(*buf);
+	*buf = fresh;
+	*cap = n;
 	return CAPSA_OK;
 }
 
@@ -36,12 +53,19 @@ capsa_status stream_pipe_fail(stream_pipe *p, capsa_status st)
 	return p->failed;
 }
 
-uint8_t *stream_pipe_room(stream_pipe *p, size_t *len)
+capsa_status stream_pipe_room(stream_pipe *p, uint8_t **room, size_t *len)
 {
 	stream_slot *s = &p->slot[p->cur];
+	size_t max = p->batch_chunks * p->in_stride;
+	capsa_status st;
 
-	*len = p->batch_chunks * p->in_stride - s->fill;
-	return s->in + s->fill;
+	*room = NULL;
+	*len = 0;
+	if ((st = grow(&s->in, &s->in_cap, s->fill + 1, s->fill, max)) != CAPSA_OK)
+		return stream_pipe_fail(p, st);
+	*len = s->in_cap - s->fill;
+	*room = s->in + s->fill;
+	return CAPSA_OK;
 }
 
 size_t stream_pipe_pending(const stream_pipe *p)
@@ -86,10 +110,13 @@ static capsa_status drain(stream_pipe *p, stream_slot *s)
 	return emit(p, b->out, (n - 1) * p->out_stride + last_out);
 }
 
-static void setup(stream_pipe *p, stream_slot *s, size_t n, size_t last_len)
+static capsa_status setup(stream_pipe *p, stream_slot *s, size_t n, size_t last_len)
 {
 	stream_batch *b = &s->batch;
+	capsa_status st = grow(&s->out, &s->out_cap, n * p->out_stride, 0, p->batch_chunks * p->out_stride);
 
+	if (st != CAPSA_OK)
+		return stream_pipe_fail(p, st);
 	b->in = s->in;
 	b->out = s->out;
 	b->in_stride = p->in_stride;
@@ -100,10 +127,7 @@ static void setup(stream_pipe *p, stream_slot *s, size_t n, size_t last_len)
 	b->first = p->next_index;
 	b->seal = p->seal;
 	p->next_index += n;
-	if (s->fill > s->in_used)
-		s->in_used = s->fill;
-	if (n * p->out_stride > s->out_used)
-		s->out_used = n * p->out_stride;
+	return CAPSA_OK;
 }
 
 /* Waits for the other slot if it is in flight; its output stays to be drained. */
@@ -129,7 +153,8 @@ static capsa_status rotate(stream_pipe *p)
 	settle(p, prev);
 	if (batch_failed(&prev->batch))
 		return drain(p, prev);
-	setup(p, cur, p->batch_chunks, p->in_stride);
+	if ((st = setup(p, cur, p->batch_chunks, p->in_stride)) != CAPSA_OK)
+		return st;
 	if ((st = stream_pool_submit(p->pool, &cur->batch)) != CAPSA_OK)
 		return stream_pipe_fail(p, st);
 	cur->in_flight = true;
@@ -145,8 +170,6 @@ capsa_status stream_pipe_advance(stream_pipe *p, size_t n)
 	stream_slot *s = &p->slot[p->cur];
 
 	s->fill += n;
-	if (s->fill > s->in_used)
-		s->in_used = s->fill;
 	if (s->fill < p->batch_chunks * p->in_stride)
 		return CAPSA_OK;
 	return rotate(p);
@@ -161,7 +184,8 @@ capsa_status stream_pipe_finish(stream_pipe *p)
 	settle(p, prev);
 	if ((st = drain(p, prev)) != CAPSA_OK)
 		return st;
-	setup(p, cur, full + 1, cur->fill % p->in_stride);
+	if ((st = setup(p, cur, full + 1, cur->fill % p->in_stride)) != CAPSA_OK)
+		return st;
 	cur->fill = 0;
 	if ((st = stream_pool_run(p->pool, &cur->batch)) != CAPSA_OK)
 		return stream_pipe_fail(p, st);
@@ -174,9 +198,9 @@ void stream_pipe_cleanup(stream_pipe *p)
 	for (int i = 0; i < 2; i++) {
 		/* Plaintext passes through both sides at some point: wipe them. */
 		if (p->slot[i].in != NULL)
-			capsa_wipe(p->slot[i].in, p->slot[i].in_used);
+			capsa_wipe(p->slot[i].in, p->slot[i].in_cap);
 		if (p->slot[i].out != NULL)
-			capsa_wipe(p->slot[i].out, p->slot[i].out_used);
+			capsa_wipe(p->slot[i].out, p->slot[i].out_cap);
 		free(p->slot[i].in);
 		free(p->slot[i].out);
 	}
