@@ -6,6 +6,7 @@
  * ActivateCredential), measurement into the PCR, quotes and their
  * verification without a TPM, every kind of tampering, and PCR-sealed secrets.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <ftw.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,35 +33,41 @@
 
 typedef struct swtpm {
 	pid_t pid;
+	pid_t group; /* the janitor's process group: swtpm_setup and what it spawns join it */
 	char dir[64];
 	char tcti[128];
 } swtpm;
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* Removes the state directory and everything in it (not for signal handlers). */
+static void remove_tree(swtpm *s)
+{
+	if (s->dir[0] != '\0')
+		nftw(s->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	s->dir[0] = '\0';
+}
+
 static swtpm tpms[2];
 
-/* Kills and cleans up; async-signal-safe (kill, waitpid, unlink, rmdir only). */
-static void swtpm_stop(swtpm *s)
+/* Kills swtpm; async-signal-safe (kill and waitpid only). */
+static void swtpm_kill(swtpm *s)
 {
-	static const char *const files[] = {"sock", "sock.ctrl", "tpm2-00.permall", "tpm2-00.volatilestate",
-	                                    ".lock"};
-	char path[96];
-
 	if (s->pid > 0) {
 		kill(s->pid, SIGTERM);
 		waitpid(s->pid, NULL, 0);
 		s->pid = 0;
 	}
-	if (s->dir[0] == '\0')
-		return;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		size_t n = strlen(s->dir), m = strlen(files[i]);
-		memcpy(path, s->dir, n);
-		path[n] = '/';
-		memcpy(path + n + 1, files[i], m + 1);
-		unlink(path);
-	}
-	rmdir(s->dir);
-	s->dir[0] = '\0';
+}
+
+static void swtpm_stop(swtpm *s)
+{
+	swtpm_kill(s);
+	remove_tree(s);
 }
 
 static void stop_all(void)
@@ -67,9 +76,11 @@ static void stop_all(void)
 	swtpm_stop(&tpms[1]);
 }
 
+/* Kills the TPMs; the janitors remove their directories once this process is gone. */
 static void on_signal(int sig)
 {
-	stop_all();
+	swtpm_kill(&tpms[0]);
+	swtpm_kill(&tpms[1]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -92,10 +103,11 @@ static void swtpm_exec(const swtpm *s)
 }
 
 /*
- * A janitor outlives even a SIGKILLed test for just long enough to remove the
- * state directory: it waits for EOF on a pipe whose write end only the test
- * holds (close-on-exec keeps it out of swtpm). swtpm itself dies with the test
- * through PR_SET_PDEATHSIG.
+ * A janitor outlives even a SIGKILLed test for just long enough to clean up:
+ * it waits for EOF on a pipe whose write end only the test holds
+ * (close-on-exec keeps it out of swtpm), then terminates its process group
+ * (swtpm_setup and the swtpm it runs join it) and removes the state
+ * directory. swtpm itself also dies with the test through PR_SET_PDEATHSIG.
  */
 static void start_janitor(swtpm *s)
 {
@@ -108,20 +120,73 @@ static void start_janitor(swtpm *s)
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
 	if ((pid = fork()) == 0) {
 		int devnull = open("/dev/null", O_RDWR);
+		setpgid(0, 0);
+		signal(SIGTERM, SIG_IGN);
 		dup2(devnull, STDOUT_FILENO);
 		dup2(devnull, STDERR_FILENO);
 		close(fds[1]);
 		while (read(fds[0], &c, 1) != 0 && errno == EINTR)
 			;
-		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL); /* let swtpm die first */
-		s->pid = 0;
-		swtpm_stop(s);
+		kill(-getpid(), SIGTERM);
+		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL); /* let them die first */
+		remove_tree(s);
 		_exit(0);
 	}
 	close(fds[0]);
 	if (pid < 0)
 		close(fds[1]);
+	else
+		setpgid(pid, pid); /* also here, so the group exists before swtpm_setup joins it */
+	s->group = pid > 0 ? pid : 0;
 	/* fds[1] stays open, unused, until this process ends. */
+}
+
+/* Writes |text| to the file |name| in |dir|. */
+static bool write_file(const char *dir, const char *name, const char *text)
+{
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((fp = fopen(path, "w")) == NULL)
+		return false;
+	fputs(text, fp);
+	return fclose(fp) == 0;
+}
+
+/*
+ * Manufactures the TPM as a vendor would, with swtpm_setup: EKs and their
+ * certificates in NV memory, signed by a throwaway local CA that lives in the
+ * state directory (never in /var/lib/swtpm-localca).
+ */
+static bool swtpm_manufacture(const swtpm *s)
+{
+	char ca[96], conf[512], setup[512], cfg_path[96], log[96];
+	pid_t pid;
+	int status;
+
+	snprintf(ca, sizeof ca, "%s/ca", s->dir);
+	snprintf(conf, sizeof conf, "statedir = %s\nsigningkey = %s/signkey.pem\nissuercert = %s/issuercert.pem\n"
+	         "certserial = %s/certserial\n", ca, ca, ca, ca);
+	snprintf(setup, sizeof setup, "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = "
+	         "%s/localca.conf\ncreate_certs_tool_options = /etc/swtpm-localca.options\nactive_pcr_banks = "
+	         "sha256\n", s->dir);
+	snprintf(cfg_path, sizeof cfg_path, "%s/setup.conf", s->dir);
+	snprintf(log, sizeof log, "%s/setup.log", s->dir);
+	if (mkdir(ca, 0700) != 0 || !write_file(s->dir, "localca.conf", conf) || !write_file(s->dir, "setup.conf", setup))
+		return false;
+	if ((pid = fork()) == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		if (s->group > 0)
+			setpgid(0, s->group);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+		execlp("swtpm_setup", "swtpm_setup", "--tpm2", "--tpmstate", s->dir, "--create-ek-cert", "--config",
+		       cfg_path, "--logfile", log, (char *)NULL);
+		_exit(127);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* True once swtpm accepts connections on |path| (the socket file appears before listen()). */
@@ -138,8 +203,11 @@ static bool accepts(const char *path)
 	return ok;
 }
 
-/* Starts swtpm and waits (up to 5 s) for its socket. Returns false if it does not come up. */
-static bool swtpm_start(swtpm *s)
+/*
+ * Starts swtpm (first manufactured with EK certificates if |manufacture|) and
+ * waits (up to 5 s) for its socket. Returns false if it does not come up.
+ */
+static bool swtpm_start(swtpm *s, bool manufacture)
 {
 	char sock[96];
 
@@ -149,6 +217,8 @@ static bool swtpm_start(swtpm *s)
 		return false;
 	}
 	start_janitor(s);
+	if (manufacture && !swtpm_manufacture(s))
+		return false;
 	snprintf(sock, sizeof sock, "%s/sock", s->dir);
 	snprintf(s->tcti, sizeof s->tcti, "swtpm:path=%s", sock);
 	if ((s->pid = fork()) < 0)
@@ -322,6 +392,44 @@ static void test_credential_rsa(fixture *f)
 out:
 	free(ek);
 	free(foreign_ek);
+}
+
+/* The EK certificate swtpm_setup stored, and what it certifies. */
+static void test_ek_cert(fixture *f)
+{
+	uint8_t *cert = NULL, *ek_rsa = NULL, *foreign_rsa = NULL, *none = NULL;
+	size_t cert_len = 0, ek_rsa_len = 0, foreign_rsa_len = 0, none_len = 0;
+	bool match;
+
+	CHECK_OK(capsa_tpm2_ek_cert(f->tpm, true, &cert, &cert_len));
+	CHECK_OK(capsa_tpm2_ek_rsa_public(f->tpm, &ek_rsa, &ek_rsa_len));
+	CHECK_OK(capsa_tpm2_ek_rsa_public(f->foreign, &foreign_rsa, &foreign_rsa_len));
+	if (cert == NULL || ek_rsa == NULL || foreign_rsa == NULL)
+		goto out;
+	/* The certificate names the EK that capsa re-derives from the L-1 template. */
+	CHECK_OK(capsa_tpm2_ek_cert_matches(ek_rsa, ek_rsa_len, cert, cert_len));
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(foreign_rsa, foreign_rsa_len, cert, cert_len), CAPSA_ERR_MISMATCH);
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(f->ek, f->ek_len, cert, cert_len), CAPSA_ERR_MISMATCH);
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(f->ak, f->ak_len, cert, cert_len), CAPSA_ERR_KEY);
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(ek_rsa, ek_rsa_len, cert, cert_len - 1), CAPSA_ERR_DECODE);
+	/* A certified EK then enrolls the AK. */
+	CHECK_OK(enroll(f->tpm, ek_rsa, ek_rsa_len, f->ak, f->ak_len, &match));
+	CHECK(match);
+	{
+		capsa_cbb cbb = {0};
+		if (capsa_cbb_init(&cbb, 2048) && capsa_cbb_add_u16_prefixed(&cbb, ek_rsa, ek_rsa_len) &&
+		    capsa_cbb_add_bytes(&cbb, cert, cert_len) && !cbb.failed)
+			write_seed("swtpm-ek-rsa-cert", 4, cbb.buf, cbb.len);
+		capsa_cbb_cleanup(&cbb);
+	}
+	/* swtpm_setup stores no P-256 EK certificate, and the foreign TPM none at all. */
+	CHECK_STATUS(capsa_tpm2_ek_cert(f->tpm, false, &none, &none_len), CAPSA_ERR_TPM);
+	CHECK_STATUS(capsa_tpm2_ek_cert(f->foreign, true, &none, &none_len), CAPSA_ERR_TPM);
+	CHECK(none == NULL && none_len == 0);
+out:
+	free(cert);
+	free(ek_rsa);
+	free(foreign_rsa);
 }
 
 /* A tampered credential blob is refused by the TPM (integrity HMAC) or the parser. */
@@ -664,8 +772,8 @@ int main(void)
 	signal(SIGTERM, on_signal);
 	signal(SIGABRT, on_signal);
 	signal(SIGSEGV, on_signal);
-	if (!swtpm_start(&tpms[0]) || !swtpm_start(&tpms[1])) {
-		fprintf(stderr, "FAIL: could not start swtpm (is it installed? see scripts/deps)\n");
+	if (!swtpm_start(&tpms[0], true) || !swtpm_start(&tpms[1], false)) {
+		fprintf(stderr, "FAIL: could not set up or start swtpm (swtpm and swtpm-tools: see scripts/deps)\n");
 		return 1;
 	}
 	CHECK_OK(capsa_tpm2_open(&f.tpm, tpms[0].tcti));
@@ -675,6 +783,7 @@ int main(void)
 	test_keys(&f);
 	test_credential(&f);
 	test_credential_rsa(&f);
+	test_ek_cert(&f);
 	test_credential_tampered(&f);
 	test_quotes(&f);
 	test_seal(&f);

@@ -7,13 +7,15 @@
  *
  *   attester (needs a TPM, through tpm2-tss ESYS and a TCTI string)
  *     capsa_tpm2_open / capsa_tpm2_close
- *     capsa_tpm2_ek_public, capsa_tpm2_ak_public      keys for enrollment
+ *     capsa_tpm2_ek_public, capsa_tpm2_ek_rsa_public,
+ *     capsa_tpm2_ak_public, capsa_tpm2_ek_cert        keys for enrollment
  *     capsa_tpm2_activate_credential                  answers the enrollment challenge
  *     capsa_tpm2_pcr_reset / _extend / _read          the measurement PCR
  *     capsa_tpm2_quote                                evidence
  *     capsa_tpm2_seal / capsa_tpm2_unseal             secrets bound to the PCR
  *
  *   verifier (no TPM, library only, every input untrusted)
+ *     capsa_tpm2_ek_cert_matches                      an EK certificate names this EK
  *     capsa_tpm2_make_credential                      the enrollment challenge (software)
  *     capsa_tpm2_ak_name                              what enrollment records
  *     capsa_tpm2_verify                               checks a quote, fills capsa_attest_result
@@ -31,7 +33,9 @@
  * Trust in the AK. A verifier accepts a quote only from an AK whose name
  * (nameAlg || SHA-256(TPMT_PUBLIC), 34 bytes) it has recorded as trusted.
  * It records it after enrollment: the verifier, holding the attester's EK
- * public (trusted out of band: an EK certificate or an operator's pinning),
+ * public (trusted out of band: an EK certificate whose chain it validated to a
+ * pinned manufacturer root and that capsa_tpm2_ek_cert_matches, or an
+ * operator's pinning),
  * calls capsa_tpm2_make_credential with a fresh random secret; the attester
  * runs capsa_tpm2_activate_credential and returns the secret; if it equals
  * (capsa_ct_equal) the one sent, the TPM that holds that EK also holds an AK
@@ -56,6 +60,7 @@
 #ifndef CAPSA_ATTEST_TPM2_H
 #define CAPSA_ATTEST_TPM2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,6 +105,18 @@ capsa_status capsa_tpm2_make_credential(const uint8_t *ek_pub, size_t ek_pub_len
                                         const uint8_t *secret, size_t secret_len,
                                         uint8_t **id_object, size_t *id_object_len,
                                         uint8_t **enc_secret, size_t *enc_secret_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_tpm2_ek_cert_matches checks that the DER X.509 certificate
+ * |cert_der| (as read by capsa_tpm2_ek_cert) certifies exactly the EK in
+ * |ek_pub| (its SubjectPublicKeyInfo is that key). It does not validate the
+ * certificate's chain: do that to a pinned manufacturer root with the
+ * certificate module before trusting the EK. Returns CAPSA_OK,
+ * CAPSA_ERR_DECODE (malformed certificate or EK), CAPSA_ERR_KEY (not an EK
+ * capsa can use) or CAPSA_ERR_MISMATCH (another key).
+ */
+capsa_status capsa_tpm2_ek_cert_matches(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *cert_der,
+                                        size_t cert_der_len) CAPSA_MUST_CHECK;
 
 /*
  * capsa_tpm2_expected_pcr computes the value a freshly reset PCR holds after
@@ -172,6 +189,15 @@ void capsa_tpm2_close(capsa_tpm2 *tpm);
 capsa_status capsa_tpm2_ek_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
 capsa_status capsa_tpm2_ek_rsa_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
 capsa_status capsa_tpm2_ak_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_tpm2_ek_cert reads the EK certificate (DER) that the TPM's maker
+ * stored in NV memory at the TCG index for the RSA 2048 EK (0x01c00002,
+ * |rsa| true) or the ECC P-256 EK (0x01c0000a) into a fresh buffer (free()).
+ * Returns CAPSA_OK, CAPSA_ERR_TPM (no such index, or unreadable),
+ * CAPSA_ERR_DECODE (empty or larger than 4096 bytes) or CAPSA_ERR_NOMEM.
+ */
+capsa_status capsa_tpm2_ek_cert(capsa_tpm2 *tpm, bool rsa, uint8_t **der, size_t *der_len) CAPSA_MUST_CHECK;
 
 /*
  * capsa_tpm2_activate_credential runs TPM2_ActivateCredential with the AK and
