@@ -548,17 +548,18 @@ static void test_every_flip(fixture *f, const capsa_tpm2_quote_out *q)
 /* Offset of the clock in a quote whose signer name is 34 and extraData 32 bytes. */
 #define CLOCK_OFFSET (4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2 + 32)
 
-static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
+/* Bytes of the quote body changed: each refusal names what noticed. */
+static void test_tampered_body(fixture *f, const capsa_tpm2_quote_out *q)
 {
 	capsa_tpm2_evidence ev;
-	uint8_t attest[CAPSA_TPM2_MAX_BLOB], sig[CAPSA_TPM2_MAX_BLOB], other_binding[32], pcr[32];
+	uint8_t attest[CAPSA_TPM2_MAX_BLOB], sig[CAPSA_TPM2_MAX_BLOB];
+	const size_t extra_offset = 4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2;
 
 	capsa_tpm2_quote_evidence(q, &ev);
 	memcpy(attest, q->attest, q->attest_len);
 	memcpy(sig, q->signature, q->signature_len);
-
-	/* A byte of the signed body (the clock): only the signature notices. */
 	ev.attest = attest;
+	/* A byte of the signed body (the clock): only the signature notices. */
 	attest[CLOCK_OFFSET] ^= 0x01;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-signature");
 	attest[CLOCK_OFFSET] ^= 0x01;
@@ -567,9 +568,9 @@ static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "quote-magic,ak-signature");
 	attest[0] ^= 0x80;
 	/* The qualifying data itself: the binding and the signature both fail. */
-	attest[4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2] ^= 0x01;
+	attest[extra_offset] ^= 0x01;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-signature,binding");
-	attest[4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2] ^= 0x01;
+	attest[extra_offset] ^= 0x01;
 	/* Cut short, or with a byte appended: not even parsed. */
 	ev.attest_len = q->attest_len - 1;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_DECODE, "quote-parse");
@@ -578,20 +579,25 @@ static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_DECODE, "quote-parse");
 	ev.attest = q->attest;
 	ev.attest_len = q->attest_len;
-
 	/* The signature's last byte (in s). */
 	ev.signature = sig;
 	sig[q->signature_len - 1] ^= 0x01;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-signature");
-	ev.signature = q->signature;
+}
 
+/* Genuine evidence for other keys or another nonce, or from an AK the verifier does not trust. */
+static void test_wrong_binding_or_ak(fixture *f, const capsa_tpm2_quote_out *q)
+{
+	capsa_tpm2_evidence ev;
+	uint8_t other_binding[32];
+
+	capsa_tpm2_quote_evidence(q, &ev);
 	/* A stale or foreign nonce: the binding the verifier expects differs. */
 	CHECK_OK(capsa_attest_binding(other_binding, keeper_keys, sizeof keeper_keys, (const uint8_t *)"stale", 5));
 	expect_refused(&ev, f->ak_name, 1, other_binding, CAPSA_ERR_EVIDENCE, "binding");
 	/* The same nonce but other keys. */
 	CHECK_OK(capsa_attest_binding(other_binding, (const uint8_t *)"other keys", 10, nonce, sizeof nonce));
 	expect_refused(&ev, f->ak_name, 1, other_binding, CAPSA_ERR_EVIDENCE, "binding");
-
 	/* An AK the verifier never enrolled. */
 	expect_refused(&ev, f->foreign_ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-trusted");
 	expect_refused(&ev, NULL, 0, f->binding, CAPSA_ERR_EVIDENCE, "ak-trusted");
@@ -603,33 +609,36 @@ static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
 	ev.ak_public = f->ek;
 	ev.ak_public_len = f->ek_len;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_DECODE, "quote-parse");
-	ev.ak_public = q->ak_public;
-	ev.ak_public_len = q->ak_public_len;
+}
 
+/* PCR values that are not the quoted ones, a measurement PCR not quoted, no expected binding. */
+static void test_wrong_pcrs(fixture *f, const capsa_tpm2_quote_out *q)
+{
+	capsa_tpm2_evidence ev;
+	capsa_tpm2_trust trust = {.ak_names = f->ak_name, .num_ak_names = 1, .measurement_pcr = 23};
+	capsa_attest_expect expect = {.report_data = f->binding, .report_data_len = 32};
+	capsa_attest_result res;
+	uint8_t pcr[32];
+
+	capsa_tpm2_quote_evidence(q, &ev);
 	/* The PCR changed after the quote: the values now claimed do not match the quoted digest. */
 	CHECK_OK(capsa_tpm2_pcr_extend(f->tpm, CAPSA_TPM2_PCR, f->measurement));
 	CHECK_OK(capsa_tpm2_pcr_read(f->tpm, CAPSA_TPM2_PCR, pcr));
 	CHECK(memcmp(pcr, q->pcr_value, 32) != 0);
 	ev.pcr_values = pcr;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "pcr-digest");
-	/* No values, or one too many. */
 	ev.pcr_values_len = 0;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "pcr-digest");
 	ev.pcr_values = q->pcr_value;
 	ev.pcr_values_len = 32;
-	{
-		capsa_tpm2_trust trust = {.ak_names = f->ak_name, .num_ak_names = 1, .measurement_pcr = 23};
-		capsa_attest_expect expect = {.report_data = f->binding, .report_data_len = 32};
-		capsa_attest_result res;
-		/* The verifier's measurement PCR is not the quoted one. */
-		CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
-		CHECK(strcmp(failed_checks(&res), "pcr-digest") == 0);
-		/* No expected binding at all. */
-		trust.measurement_pcr = CAPSA_TPM2_PCR;
-		expect.report_data_len = 0;
-		CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
-		CHECK(strcmp(failed_checks(&res), "binding") == 0);
-	}
+	/* The verifier's measurement PCR (23) is not the quoted one. */
+	CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
+	CHECK(strcmp(failed_checks(&res), "pcr-digest") == 0);
+	/* No expected binding at all. */
+	trust.measurement_pcr = CAPSA_TPM2_PCR;
+	expect.report_data_len = 0;
+	CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
+	CHECK(strcmp(failed_checks(&res), "binding") == 0);
 	/* Put the measurement back for what follows. */
 	CHECK_OK(capsa_tpm2_pcr_reset(f->tpm, CAPSA_TPM2_PCR));
 	CHECK_OK(capsa_tpm2_pcr_extend(f->tpm, CAPSA_TPM2_PCR, f->measurement));
@@ -686,7 +695,9 @@ static void test_quotes(fixture *f)
 	CHECK(q.attest_len < CAPSA_TPM2_MAX_BLOB && q.signature_len < CAPSA_TPM2_MAX_BLOB);
 	write_seeds(f, &q);
 	test_quote_good(f, &q);
-	test_quote_tampered(f, &q);
+	test_tampered_body(f, &q);
+	test_wrong_binding_or_ak(f, &q);
+	test_wrong_pcrs(f, &q);
 	test_every_flip(f, &q);
 	test_other_program(f);
 	capsa_tpm2_quote_free(&q);
