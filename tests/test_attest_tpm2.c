@@ -772,6 +772,66 @@ static void test_nothing_left_loaded(fixture *f)
 	CHECK(handles_in_use(f->foreign, loaded_session_first) == 0);
 }
 
+/* True if |needle| occurs in the file at |path|. */
+static bool file_contains(const char *path, const uint8_t *needle, size_t n)
+{
+	static uint8_t buf[1 << 20];
+	FILE *fp = fopen(path, "rb");
+	size_t len;
+	bool found = false;
+
+	if (fp == NULL)
+		return false;
+	len = fread(buf, 1, sizeof buf, fp);
+	fclose(fp);
+	for (size_t i = 0; i + n <= len && !found; i++)
+		found = memcmp(buf + i, needle, n) == 0;
+	return found;
+}
+
+/*
+ * Everything the TPM and capsa exchange while sealing, unsealing and
+ * activating a credential, captured
+ * by tpm2-tss's pcap TCTI: the secret must not appear in it (parameter
+ * encryption), while the capture itself is real (the AK public crosses it).
+ */
+static void test_bus_never_sees_secret(fixture *f)
+{
+	static const uint8_t secret[] = "bus-sniffing must not reveal this secret";
+	char pcap[128], tcti[192];
+	capsa_tpm2 *tpm = NULL;
+	uint8_t out[128], *blob = NULL, *ak = NULL;
+	size_t out_len = 0, blob_len = 0, ak_len = 0;
+
+	snprintf(pcap, sizeof pcap, "%s/bus.pcap", tpms[0].dir);
+	snprintf(tcti, sizeof tcti, "pcap:%s", tpms[0].tcti);
+	setenv("TCTI_PCAP_FILE", pcap, 1);
+	CHECK_OK(capsa_tpm2_open(&tpm, tcti));
+	if (tpm == NULL)
+		return;
+	CHECK_OK(capsa_tpm2_ak_public(tpm, &ak, &ak_len));
+	CHECK_OK(capsa_tpm2_seal(tpm, CAPSA_TPM2_PCR, NULL, secret, sizeof secret, &blob, &blob_len));
+	CHECK_OK(capsa_tpm2_unseal(tpm, blob, blob_len, out, &out_len));
+	CHECK(out_len == sizeof secret && memcmp(out, secret, sizeof secret) == 0);
+	{
+		/* The enrollment secret comes back from ActivateCredential encrypted too. */
+		uint8_t *id = NULL, *enc = NULL;
+		size_t id_len = 0, enc_len = 0;
+		CHECK_OK(capsa_tpm2_make_credential(f->ek, f->ek_len, f->ak, f->ak_len, secret, 32, &id, &id_len, &enc,
+		                                    &enc_len));
+		CHECK_OK(capsa_tpm2_activate_credential(tpm, id, id_len, enc, enc_len, out, &out_len));
+		CHECK(out_len == 32 && memcmp(out, secret, 32) == 0);
+		free(id);
+		free(enc);
+	}
+	capsa_tpm2_close(tpm);
+	CHECK(ak != NULL && file_contains(pcap, ak + 2 + 2 + 2 + 4 + 2, 16)); /* from the AK's curve parameters on */
+	CHECK(!file_contains(pcap, secret, 16));
+	CHECK(!file_contains(pcap, secret + 16, 16));
+	free(ak);
+	free(blob);
+}
+
 int main(void)
 {
 	fixture f = {0};
@@ -798,6 +858,7 @@ int main(void)
 	test_credential_tampered(&f);
 	test_quotes(&f);
 	test_seal(&f);
+	test_bus_never_sees_secret(&f);
 	test_nothing_left_loaded(&f);
 	capsa_tpm2_close(f.tpm);
 	capsa_tpm2_close(f.foreign);
