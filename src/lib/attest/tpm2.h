@@ -30,6 +30,12 @@
  * be stored on the attester; only transient handles are used, and each call
  * flushes what it loaded (swtpm has three transient object slots).
  *
+ * Sessions. Plain commands authorise with the (empty) password. Commands
+ * that carry a secret (Create when sealing, Unseal, ActivateCredential) run
+ * in a session salted with a TPM storage key (SRK or EK) and with AES-128-CFB
+ * parameter encryption, so the secret never crosses the TPM's bus in the
+ * clear; Unseal's session is the PolicyPCR policy session itself.
+ *
  * Trust in the AK. A verifier accepts a quote only from an AK whose name
  * (nameAlg || SHA-256(TPMT_PUBLIC), 34 bytes) it has recorded as trusted.
  * It records it after enrollment: the verifier, holding the attester's EK
