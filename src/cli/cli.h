@@ -2,10 +2,31 @@
 #ifndef CAPSA_CLI_H
 #define CAPSA_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
 #include <capsa/status.h>
 
-/* Exit codes: 0 success, 1 a failure the message explains, 2 bad usage. */
-enum { CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+/*
+ * Exit codes: one per class of failure, so scripts can tell a wrong key from
+ * a damaged file (README "Exit codes" and every verb's -h list them).
+ */
+enum {
+	CLI_EXIT_FAIL = 1,        /* any failure not listed below */
+	CLI_EXIT_USAGE = 2,       /* bad command line */
+	CLI_EXIT_IO = 3,          /* reading or writing a file failed */
+	CLI_EXIT_NOT_CAPSA = 4,   /* the input is not a capsa file */
+	CLI_EXIT_VERSION = 5,     /* a capsa file of an unsupported version */
+	CLI_EXIT_MALFORMED = 6,   /* a malformed or unsupported header */
+	CLI_EXIT_NO_MATCH = 7,    /* no identity matches any stanza */
+	CLI_EXIT_HEADER_AUTH = 8, /* header MAC or signature does not verify */
+	CLI_EXIT_PAYLOAD = 9,     /* a payload chunk (or its key commitment) is corrupted */
+	CLI_EXIT_TRUNCATED = 10,  /* the input ended early */
+	CLI_EXIT_TRAILING = 11,   /* data after the end of the payload */
+	CLI_EXIT_KEY = 12,        /* a bad identity or recipient */
+	CLI_EXIT_EXISTS = 13,     /* refusing to overwrite a file */
+};
 
 struct cli_verb {
 	const char *name;
@@ -14,5 +35,69 @@ struct cli_verb {
 };
 
 extern const struct cli_verb cli_verb_version;
+extern const struct cli_verb cli_verb_attest;
+extern const struct cli_verb cli_verb_keygen;
+extern const struct cli_verb cli_verb_seal;
+extern const struct cli_verb cli_verb_open;
+extern const struct cli_verb cli_verb_inspect;
+
+/* ---- cli_util.c ------------------------------------------------------- */
+
+/* The EXIT STATUS section every verb's help prints. */
+extern const char cli_exit_help[];
+
+/* cli_help prints a verb's manual: |head|, the EXIT STATUS section, |tail|. */
+void cli_help(const char *head, const char *tail);
+
+/* cli_exit_code maps a container status to its exit code. */
+int cli_exit_code(capsa_status st);
+
+/* cli_fail prints "capsa VERB: WHAT: message" for |st| and returns its exit code. */
+int cli_fail(const char *verb, const char *what, capsa_status st);
+
+/*
+ * cli_key_fail reports a bad identity or recipient input (file |what|, line
+ * |line| if not 0) and returns CLI_EXIT_KEY, or CLI_EXIT_IO for CAPSA_ERR_IO.
+ */
+int cli_key_fail(const char *verb, const char *what, size_t line, capsa_status st);
+
+/*
+ * An output file written under a temporary name beside its target and renamed
+ * over it only by cli_out_commit, after an fsync: a failure (or ^C) leaves no
+ * file behind. With path NULL it is standard output.
+ */
+typedef struct cli_out {
+	int fd;
+	const char *path;
+	char *tmp;
+} cli_out;
+
+/* Returns 0 or an exit code (message printed). */
+int cli_out_open(cli_out *o, const char *verb, const char *path);
+int cli_out_commit(cli_out *o, const char *verb);
+/* Removes the temporary file, if any. */
+void cli_out_abort(cli_out *o);
+
+/* Opens |path| for reading ("-" or NULL is stdin). Returns the fd, or -1 after a message. */
+int cli_open_in(const char *verb, const char *path);
+
+/* ---- cli_progress.c ----------------------------------------------------- */
+
+/*
+ * A progress bar on stderr, drawn only when stderr is a terminal, not
+ * disabled, and the work has run for over a second.
+ */
+typedef struct cli_progress {
+	bool enabled;
+	bool drawn;
+	const char *label;
+	uint64_t total; /* 0 if unknown */
+	uint64_t done;
+	double start, last;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, const char *label, uint64_t total, bool quiet);
+void cli_progress_add(cli_progress *p, uint64_t n);
+void cli_progress_end(cli_progress *p);
 
 #endif

@@ -5,7 +5,12 @@
 #include "cli.h"
 
 static const struct cli_verb *verbs[] = {
+	&cli_verb_keygen,
+	&cli_verb_seal,
+	&cli_verb_open,
+	&cli_verb_inspect,
 	&cli_verb_version,
+	&cli_verb_attest,
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,292 @@
+/*
+ * capsa/container.h - the encrypt-once container: seal, open, inspect, and
+ * read any plaintext range of a sealed file.
+ *
+ * A capsa file is a header followed by a payload (doc/FORMAT.md). The header
+ * names the suite, the plaintext length, a random content id, and one stanza
+ * per route to the content encryption key (CEK): an `x25519` stanza wraps the
+ * CEK to one recipient with HPKE. An HMAC under a key derived from the CEK
+ * closes the header. The payload is C2SP chunked encryption v1 under the CEK,
+ * with the SHA-256 of the header as its context.
+ *
+ * Four ways in:
+ *   - capsa_seal_*     push plaintext, receive the container through a sink;
+ *   - capsa_open_*     push container bytes, receive verified plaintext;
+ *   - capsa_reader_*   random access to a sealed file on disk;
+ *   - capsa_inspect_*  the header's public fields, without any key.
+ *
+ * Memory is bounded by the thread count, never by the file size. Every
+ * function that can fail returns a capsa_status; see each one for which.
+ */
+#ifndef CAPSA_CONTAINER_H
+#define CAPSA_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <capsa/keys.h>
+#include <capsa/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CAPSA_CEK_BYTES 32
+#define CAPSA_CONTENT_ID_BYTES 16
+#define CAPSA_CHUNK_BYTES 16384u
+/* The plaintext length of a file sealed from a stream of unknown length. */
+#define CAPSA_LENGTH_UNKNOWN UINT64_MAX
+/* Limits every reader enforces (doc/FORMAT.md, "Limits"). */
+#define CAPSA_HEADER_MAX_BYTES (1u << 20)
+#define CAPSA_STANZA_MAX 1024u
+#define CAPSA_STANZA_TYPE_MAX 32u
+#define CAPSA_STANZA_BODY_MAX 16384u
+
+/* The payload AEAD. The values are the RFC 9180 AEAD identifiers stored in the header. */
+typedef enum capsa_suite {
+	CAPSA_SUITE_AES_256_GCM = 0x0002,
+	CAPSA_SUITE_CHACHA20_POLY1305 = 0x0003,
+} capsa_suite;
+
+/* capsa_suite_name returns "aes-256-gcm", "chacha20-poly1305", or "unknown". */
+CAPSA_API const char *capsa_suite_name(capsa_suite suite);
+
+/*
+ * capsa_suite_from_name parses a suite name as capsa_suite_name prints it.
+ * Returns CAPSA_OK or CAPSA_ERR_UNSUPPORTED.
+ */
+CAPSA_API capsa_status capsa_suite_from_name(capsa_suite *out, const char *name) CAPSA_MUST_CHECK;
+
+/*
+ * Receives output bytes, in order. Returning anything but CAPSA_OK stops the
+ * operation with that status.
+ */
+typedef capsa_status (*capsa_sink)(void *arg, const uint8_t *data, size_t len);
+
+/*
+ * capsa_sink_fd is a ready-made sink that writes everything to the file
+ * descriptor that |arg| points to (an int *), retrying short writes and
+ * EINTR. Returns CAPSA_OK or CAPSA_ERR_IO (errno set).
+ */
+CAPSA_API capsa_status capsa_sink_fd(void *arg, const uint8_t *data, size_t len);
+
+/* ---- The public part of a header --------------------------------------- */
+
+typedef struct capsa_stanza_info {
+	char type[CAPSA_STANZA_TYPE_MAX + 1]; /* NUL-terminated */
+	size_t body_len;
+	bool known; /* this build of capsa knows the type */
+} capsa_stanza_info;
+
+typedef struct capsa_header_info {
+	uint8_t version;
+	capsa_suite suite;
+	uint32_t chunk_bytes;
+	uint64_t plaintext_len; /* CAPSA_LENGTH_UNKNOWN if not recorded */
+	uint8_t content_id[CAPSA_CONTENT_ID_BYTES];
+	size_t header_len;      /* bytes of the header, MAC (and signature) included */
+	bool signed_header;     /* carries a producer signature (verified by the parser) */
+	uint8_t signer[32];     /* the producer's Ed25519 public key, if signed_header */
+	size_t num_stanzas;
+	capsa_stanza_info *stanzas; /* owned: release with capsa_header_info_free */
+} capsa_header_info;
+
+/*
+ * capsa_inspect_buf parses the header at the start of |buf| (which may hold
+ * more than the header) without any key: nothing is authenticated. Returns
+ * CAPSA_OK, CAPSA_ERR_NOT_CAPSA, CAPSA_ERR_VERSION, CAPSA_ERR_TRUNCATED if
+ * |len| ends inside the header, CAPSA_ERR_UNSUPPORTED (suite, chunk size),
+ * CAPSA_ERR_DECODE (any other malformed or non-canonical field) or
+ * CAPSA_ERR_NOMEM. On failure |out| is zeroed.
+ */
+CAPSA_API capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *buf, size_t len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_inspect_fd reads and parses the header from the current position of
+ * |fd|. Returns as capsa_inspect_buf, or CAPSA_ERR_IO.
+ */
+CAPSA_API capsa_status capsa_inspect_fd(capsa_header_info *out, int fd) CAPSA_MUST_CHECK;
+
+/* capsa_header_info_free releases what |info| owns and zeroes it; safe on a zeroed struct. */
+CAPSA_API void capsa_header_info_free(capsa_header_info *info);
+
+/*
+ * capsa_payload_plaintext_len computes the plaintext length that a payload
+ * of |payload_len| bytes (everything after the header) holds. Returns
+ * CAPSA_OK, or CAPSA_ERR_TRUNCATED if no payload can have that length.
+ */
+CAPSA_API capsa_status capsa_payload_plaintext_len(uint64_t *out, uint64_t payload_len) CAPSA_MUST_CHECK;
+
+/* capsa_payload_len returns the payload size for |plaintext_len| bytes of plaintext. */
+CAPSA_API uint64_t capsa_payload_len(uint64_t plaintext_len);
+
+/* ---- Sealing (push) ----------------------------------------------------- */
+
+/*
+ * A stanza type and the key it needs, for routes beyond x25519 recipients:
+ * when sealing, what the type's stanza wraps the CEK to (for example the
+ * producer's capsa_recipient for an `umbral` stanza); when opening, what
+ * unwraps it (for example cfrags). Each stanza type documents what |key|
+ * points to.
+ */
+typedef struct capsa_route_key {
+	const char *stanza_type;
+	const void *key;
+} capsa_route_key;
+
+typedef struct capsa_seal_opts {
+	capsa_suite suite;        /* 0 means CAPSA_SUITE_AES_256_GCM */
+	unsigned threads;         /* worker threads; 0 means one per online CPU */
+	uint64_t plaintext_len;   /* the exact length to be written, or CAPSA_LENGTH_UNKNOWN */
+	const capsa_recipient *recipients; /* one x25519 stanza each */
+	size_t num_recipients;
+	const capsa_route_key *routes;     /* one stanza of the given type each, after the x25519 ones */
+	size_t num_routes;                 /* recipients + routes: 1 to CAPSA_STANZA_MAX */
+	const capsa_identity *signer; /* if not NULL, its Ed25519 key signs the header */
+} capsa_seal_opts;
+
+typedef struct capsa_seal capsa_seal;
+
+/*
+ * capsa_seal_new draws a fresh CEK and content id, wraps the CEK to every
+ * recipient and route, and writes the header to |sink| before it returns.
+ * Returns CAPSA_OK, CAPSA_ERR_ARG (no stanza, too many, bad suite),
+ * CAPSA_ERR_UNSUPPORTED (a route type this build cannot seal),
+ * CAPSA_ERR_KEY (a recipient key is unusable), CAPSA_ERR_NOMEM, or what
+ * |sink| returned. On failure |*out| is NULL.
+ */
+CAPSA_API capsa_status capsa_seal_new(capsa_seal **out, const capsa_seal_opts *opts, capsa_sink sink,
+                                      void *sink_arg) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_seal_write encrypts |len| bytes of plaintext; ciphertext reaches the
+ * sink in chunks as they complete. Returns CAPSA_OK, CAPSA_ERR_ARG if more
+ * than the declared plaintext length is written, or the stream's or sink's
+ * error (after which the seal is dead: only capsa_seal_free is allowed).
+ */
+CAPSA_API capsa_status capsa_seal_write(capsa_seal *s, const uint8_t *pt, size_t len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_seal_finish seals the final chunk and flushes everything to the
+ * sink. Returns CAPSA_OK, CAPSA_ERR_ARG if fewer bytes than the declared
+ * plaintext length were written, or the stream's or sink's error.
+ */
+CAPSA_API capsa_status capsa_seal_finish(capsa_seal *s) CAPSA_MUST_CHECK;
+
+/* capsa_seal_free wipes the CEK and releases |s|; NULL is fine. */
+CAPSA_API void capsa_seal_free(capsa_seal *s);
+
+/* ---- Opening (push container bytes, receive verified plaintext) -------- */
+
+/* Everything an opener may try, stanza by stanza, to recover the CEK. */
+typedef struct capsa_unlock {
+	const capsa_identity *identities;
+	size_t num_identities;
+	const capsa_route_key *route_keys;
+	size_t num_route_keys;
+} capsa_unlock;
+
+typedef struct capsa_open capsa_open;
+
+/*
+ * capsa_open_new prepares to open one container with |unlock| (which must
+ * outlive the capsa_open). Plaintext reaches |sink| chunk by chunk, each
+ * only after its tag verified. |threads| 0 means one per online CPU.
+ * Returns CAPSA_OK, CAPSA_ERR_ARG or CAPSA_ERR_NOMEM.
+ */
+CAPSA_API capsa_status capsa_open_new(capsa_open **out, const capsa_unlock *unlock, unsigned threads,
+                                      capsa_sink sink, void *sink_arg) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_open_write feeds container bytes. Once the header is complete it is
+ * parsed and authenticated; then payload bytes are decrypted. Returns
+ * CAPSA_OK or the first failure, after which the open is dead:
+ *   CAPSA_ERR_NOT_CAPSA, CAPSA_ERR_VERSION, CAPSA_ERR_UNSUPPORTED,
+ *   CAPSA_ERR_DECODE      the header is not one this version reads;
+ *   CAPSA_ERR_NO_MATCH    no identity or route key opens any stanza (or every
+ *                         stanza is damaged: the two cannot be told apart);
+ *   CAPSA_ERR_HEADER_AUTH a stanza opened but the header MAC does not verify;
+ *   CAPSA_ERR_SIGNATURE   the producer signature does not verify;
+ *   CAPSA_ERR_AUTH        the payload's key commitment does not verify;
+ *   CAPSA_ERR_CHUNK_AUTH  chunk capsa_open_bad_chunk() does not verify;
+ *   CAPSA_ERR_TRAILING    bytes beyond the recorded plaintext length;
+ *   or what the sink returned.
+ */
+CAPSA_API capsa_status capsa_open_write(capsa_open *o, const uint8_t *data, size_t len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_open_finish ends the input. Returns CAPSA_OK when the final chunk
+ * verified and the length matches the header, CAPSA_ERR_TRUNCATED if the
+ * input ended early (inside the header or before the final chunk),
+ * CAPSA_ERR_TRAILING if data followed the final chunk, or an error as for
+ * capsa_open_write.
+ */
+CAPSA_API capsa_status capsa_open_finish(capsa_open *o) CAPSA_MUST_CHECK;
+
+/* capsa_open_bad_chunk returns the index of the chunk that failed, after CAPSA_ERR_CHUNK_AUTH. */
+CAPSA_API uint64_t capsa_open_bad_chunk(const capsa_open *o);
+
+/*
+ * capsa_open_header returns the parsed header once capsa_open_write has seen
+ * all of it (authenticated only once the first payload byte or finish
+ * returned CAPSA_OK), or NULL before. Owned by |o|.
+ */
+CAPSA_API const capsa_header_info *capsa_open_header(const capsa_open *o);
+
+/* capsa_open_stanza_index returns which stanza opened the file, or SIZE_MAX if none yet. */
+CAPSA_API size_t capsa_open_stanza_index(const capsa_open *o);
+
+/* capsa_open_free wipes every key and releases |o|; NULL is fine. */
+CAPSA_API void capsa_open_free(capsa_open *o);
+
+/* ---- Random access ------------------------------------------------------ */
+
+/*
+ * A reader gives random access to the plaintext of a sealed file: a read
+ * decrypts (and verifies) only the chunks its range touches.
+ *
+ * THREAD SAFETY: capsa_reader_read may be called from many threads at once
+ * on one reader; it reads with pread(2) and gives each concurrent call its
+ * own decryption state.
+ */
+typedef struct capsa_reader capsa_reader;
+
+/*
+ * capsa_reader_open_fd authenticates the header of the sealed file open on
+ * |fd| (which the reader duplicates; the caller keeps its own) and checks the
+ * payload's key commitment and length. Returns CAPSA_OK, the header and
+ * unlock statuses of capsa_open_write, CAPSA_ERR_TRUNCATED or
+ * CAPSA_ERR_TRAILING if the file size does not match the recorded length,
+ * CAPSA_ERR_IO, or CAPSA_ERR_NOMEM.
+ */
+CAPSA_API capsa_status capsa_reader_open_fd(capsa_reader **out, int fd, const capsa_unlock *unlock) CAPSA_MUST_CHECK;
+
+/* capsa_reader_open is capsa_reader_open_fd on the file at |path|. */
+CAPSA_API capsa_status capsa_reader_open(capsa_reader **out, const char *path,
+                                         const capsa_unlock *unlock) CAPSA_MUST_CHECK;
+
+/* capsa_reader_size returns the plaintext length (from the header or the file size). */
+CAPSA_API uint64_t capsa_reader_size(const capsa_reader *r);
+
+/* capsa_reader_header returns the authenticated header. Owned by |r|. */
+CAPSA_API const capsa_header_info *capsa_reader_header(const capsa_reader *r);
+
+/*
+ * capsa_reader_read copies |len| plaintext bytes starting at |offset| into
+ * |out|. Returns CAPSA_OK, CAPSA_ERR_RANGE if the range leaves the plaintext,
+ * CAPSA_ERR_CHUNK_AUTH (index in |*bad_chunk| if not NULL) or
+ * CAPSA_ERR_TRUNCATED for a damaged payload, CAPSA_ERR_IO, or
+ * CAPSA_ERR_NOMEM. On failure |out| is zeroed: nothing unverified leaks.
+ */
+CAPSA_API capsa_status capsa_reader_read(capsa_reader *r, uint8_t *out, uint64_t offset, size_t len,
+                                         uint64_t *bad_chunk) CAPSA_MUST_CHECK;
+
+/* capsa_reader_close wipes every key, closes the reader's descriptor and frees |r|; NULL is fine. */
+CAPSA_API void capsa_reader_close(capsa_reader *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

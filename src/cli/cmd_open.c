@@ -1,0 +1,201 @@
+/* capsa open: decrypt with one or more identities; nothing unverified is ever written. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <capsa/container.h>
+#include <capsa/keys.h>
+
+#include "cli.h"
+#include "container/io.h"
+
+#define OPEN_BLOCK (1u << 20)
+
+static const char help[] =
+	"NAME\n"
+	"     capsa open - decrypt a capsa file\n"
+	"\n"
+	"SYNOPSIS\n"
+	"     capsa open -i IDENTITY [-i ...] [-j THREADS] [-q] [-o OUT] [IN]\n"
+	"\n"
+	"DESCRIPTION\n"
+	"     Decrypts IN (default standard input) with the identities in the given\n"
+	"     identity files and writes the plaintext to OUT (default standard\n"
+	"     output). Each chunk is written only after its tag verified.\n"
+	"\n"
+	"     With -o, the plaintext goes to a temporary file beside OUT, which is\n"
+	"     synced and renamed to OUT only after the last chunk verified: a failed\n"
+	"     open leaves no OUT behind (and an existing OUT untouched). To standard\n"
+	"     output, capsa stops at the first chunk that does not verify and exits\n"
+	"     non-zero; what was written before it is verified plaintext.\n"
+	"\n"
+	"OPTIONS\n"
+	"     -i, --identity FILE  an identity file (from capsa keygen); may be repeated\n"
+	"     -j, --threads N      worker threads (default: one per CPU)\n"
+	"     -o, --output OUT     write to OUT instead of standard output\n"
+	"     -q, --quiet          no progress bar\n"
+	"     -h, --help           show this help\n"
+	"\n";
+
+static const char help_tail[] =
+	"\n"
+	"EXAMPLES\n"
+	"     capsa open -i key.txt -o model.bin model.capsa\n"
+	"     capsa open -i key.txt < data.tar.capsa | tar x\n";
+
+static const char usage[] = "usage: capsa open -i IDENTITY [-i ...] [-j N] [-q] [-o OUT] [IN]\n";
+
+struct open_args {
+	capsa_identity *ids;
+	size_t num_ids;
+	unsigned threads;
+	const char *in, *out;
+	bool quiet;
+};
+
+static int add_identities(struct open_args *a, const char *path)
+{
+	capsa_identity *got = NULL, *all;
+	size_t n = 0, line = 0;
+	capsa_status st = capsa_identity_file_read(&got, &n, path, &line);
+
+	if (st != CAPSA_OK)
+		return cli_key_fail("open", path, line, st);
+	all = calloc(a->num_ids + n, sizeof *all);
+	if (all == NULL) {
+		capsa_identity_list_free(got, n);
+		return cli_fail("open", path, CAPSA_ERR_NOMEM);
+	}
+	if (a->num_ids > 0)
+		memcpy(all, a->ids, a->num_ids * sizeof *all);
+	memcpy(all + a->num_ids, got, n * sizeof *all);
+	capsa_identity_list_free(a->ids, a->num_ids);
+	capsa_identity_list_free(got, n);
+	a->ids = all;
+	a->num_ids += n;
+	return 0;
+}
+
+static int parse_args(struct open_args *a, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"identity", required_argument, NULL, 'i'}, {"threads", required_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},   {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+	char *end;
+	int c, rc = 0;
+
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, "i:j:o:qh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'i': rc = add_identities(a, optarg); break;
+		case 'j':
+			a->threads = (unsigned)strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || a->threads > 1024) {
+				fprintf(stderr, "capsa open: -j wants a number from 0 to 1024, not '%s'\n", optarg);
+				rc = CLI_EXIT_USAGE;
+			}
+			break;
+		case 'o': a->out = optarg; break;
+		case 'q': a->quiet = true; break;
+		case 'h': cli_help(help, help_tail); return -1;
+		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
+		}
+	}
+	if (rc == 0 && (argc - optind > 1 || a->num_ids == 0)) {
+		fputs(a->num_ids == 0 ? "capsa open: no identity: give -i FILE\n" : usage, stderr);
+		rc = CLI_EXIT_USAGE;
+	}
+	if (rc == 0 && optind < argc)
+		a->in = argv[optind];
+	return rc;
+}
+
+static capsa_status pump(capsa_open *o, int in_fd, cli_progress *prog, bool *read_failed)
+{
+	uint8_t *buf = malloc(OPEN_BLOCK);
+	size_t got;
+	capsa_status st = buf ? CAPSA_OK : CAPSA_ERR_NOMEM;
+
+	*read_failed = false;
+	while (st == CAPSA_OK) {
+		if ((st = capsa_read_full(in_fd, buf, OPEN_BLOCK, &got)) != CAPSA_OK) {
+			*read_failed = true;
+			break;
+		}
+		if (got > 0)
+			st = capsa_open_write(o, buf, got);
+		cli_progress_add(prog, got);
+		if (got < OPEN_BLOCK)
+			break;
+	}
+	if (st == CAPSA_OK)
+		st = capsa_open_finish(o);
+	free(buf);
+	return st;
+}
+
+static int report(capsa_open *o, capsa_status st, const char *in_name, const char *out_name, bool read_failed)
+{
+	if (st == CAPSA_ERR_CHUNK_AUTH) {
+		fprintf(stderr, "capsa open: %s: payload corrupted: chunk %" PRIu64 " does not verify\n", in_name,
+		        capsa_open_bad_chunk(o));
+		return CLI_EXIT_PAYLOAD;
+	}
+	if (st == CAPSA_ERR_IO && !read_failed)
+		return cli_fail("open", out_name, st);
+	return cli_fail("open", in_name, st);
+}
+
+static int open_stream(struct open_args *a, int in_fd, cli_out *out)
+{
+	const char *in_name = a->in ? a->in : "standard input", *out_name = a->out ? a->out : "standard output";
+	capsa_unlock unlock = {.identities = a->ids, .num_identities = a->num_ids};
+	struct stat sb;
+	capsa_open *o = NULL;
+	cli_progress prog;
+	bool read_failed = false;
+	capsa_status st;
+	int rc;
+
+	cli_progress_start(&prog, "open", fstat(in_fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0,
+	                   a->quiet);
+	st = capsa_open_new(&o, &unlock, a->threads, capsa_sink_fd, &out->fd);
+	if (st == CAPSA_OK)
+		st = pump(o, in_fd, &prog, &read_failed);
+	cli_progress_end(&prog);
+	rc = st == CAPSA_OK ? 0 : report(o, st, in_name, out_name, read_failed);
+	capsa_open_free(o);
+	return rc;
+}
+
+static int run(int argc, char **argv)
+{
+	struct open_args a = {0};
+	cli_out out = {.fd = -1};
+	int in_fd = -1, rc = parse_args(&a, argc, argv);
+
+	if (rc != 0)
+		goto out;
+	if ((in_fd = cli_open_in("open", a.in)) < 0) {
+		rc = CLI_EXIT_IO;
+		goto out;
+	}
+	if ((rc = cli_out_open(&out, "open", a.out)) != 0)
+		goto out;
+	if ((rc = open_stream(&a, in_fd, &out)) == 0)
+		rc = cli_out_commit(&out, "open");
+out:
+	if (rc != 0)
+		cli_out_abort(&out);
+	if (in_fd > STDIN_FILENO)
+		close(in_fd);
+	capsa_identity_list_free(a.ids, a.num_ids);
+	return rc < 0 ? 0 : rc;
+}
+
+const struct cli_verb cli_verb_open = {"open", "decrypt a capsa file with your identities", run};

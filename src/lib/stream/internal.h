@@ -1,0 +1,130 @@
+/*
+ * stream/internal.h - what the stream encryptor, decryptor and random-access
+ * reader share: the C2SP key schedule, per-chunk nonces, and the batch
+ * engine that seals or opens runs of chunks on a thread pool.
+ */
+#ifndef CAPSA_STREAM_INTERNAL_H
+#define CAPSA_STREAM_INTERNAL_H
+
+#include <pthread.h>
+
+#include "stream/stream.h"
+
+/* ---- Key schedule (derive.c) ------------------------------------------- */
+
+typedef struct stream_keys {
+	uint8_t key[CAPSA_AEAD_KEYBYTES];
+	uint8_t base_nonce[CAPSA_AEAD_NONCEBYTES];
+	uint8_t commitment[CAPSA_STREAM_COMMIT_BYTES];
+} stream_keys;
+
+/*
+ * stream_derive runs HKDF-Expand(SHA-256) with the input key as PRK and info
+ * "c2sp.org/chunked-encryption@v1+" || AEAD name || 0x00 || salt || context.
+ * Returns CAPSA_ERR_ARG for a key that is not 32 bytes, CAPSA_ERR_UNSUPPORTED
+ * for an unknown AEAD. |out| is wiped on failure.
+ */
+capsa_status stream_derive(stream_keys *out, const capsa_stream_params *p,
+                           const uint8_t salt[CAPSA_STREAM_SALT_BYTES]) CAPSA_MUST_CHECK;
+
+/* stream_nonce writes base nonce XOR be96(index). */
+void stream_nonce(uint8_t nonce[CAPSA_AEAD_NONCEBYTES], const uint8_t base[CAPSA_AEAD_NONCEBYTES],
+                  uint64_t index);
+
+/* ---- Batches and the pool (pool.c) -------------------------------------- */
+
+/*
+ * A batch is |n| consecutive chunks starting at stream index |first|, laid
+ * out at fixed strides in |in| and |out|. Every chunk but the batch's last
+ * holds |full_len| input bytes; the last holds |last_len| (the stream's final
+ * chunk when the batch ends the stream, else full_len).
+ */
+typedef struct stream_batch {
+	const uint8_t *in;
+	uint8_t *out;
+	size_t in_stride, out_stride;
+	size_t n;
+	size_t full_len, last_len;
+	uint64_t first;
+	bool seal;
+	/* results, valid after stream_pool_wait */
+	size_t bad;       /* lowest chunk (batch-relative) that failed to open, or SIZE_MAX */
+	capsa_status st;  /* CAPSA_OK, or an internal failure */
+} stream_batch;
+
+typedef struct stream_pool stream_pool;
+
+/*
+ * stream_pool_new makes one capsa_aead per thread under |keys| but starts no
+ * thread yet: small streams run inline and never pay for threads.
+ */
+capsa_status stream_pool_new(stream_pool **out, unsigned threads, capsa_aead_alg alg,
+                             const stream_keys *keys) CAPSA_MUST_CHECK;
+/* Number of threads the pool runs (or would run). */
+unsigned stream_pool_threads(const stream_pool *pool);
+/*
+ * stream_pool_submit hands |b| to the workers and returns at once (starting
+ * them on first use). At most one batch is in flight; |b| must stay alive
+ * until stream_pool_wait.
+ */
+capsa_status stream_pool_submit(stream_pool *pool, stream_batch *b) CAPSA_MUST_CHECK;
+/* stream_pool_wait blocks until the batch in flight (if any) is done. */
+void stream_pool_wait(stream_pool *pool);
+/* stream_pool_run runs |b| to completion: inline if no thread ever started. */
+capsa_status stream_pool_run(stream_pool *pool, stream_batch *b) CAPSA_MUST_CHECK;
+/* Waits for work in flight, stops the threads, wipes the keys. NULL-safe. */
+void stream_pool_free(stream_pool *pool);
+
+/* Chunks per batch for |threads| workers: the memory bound of a stream. */
+size_t stream_batch_chunks(unsigned threads);
+
+/* Online CPUs, or |requested| if non-zero; at least 1. */
+unsigned stream_thread_count(unsigned requested);
+
+/* ---- The double-buffered pipeline (pipe.c) ----------------------------- */
+
+/*
+ * Two slots alternate: the owner fills one with input while the pool works on
+ * the other; when the filled one is full it goes to the pool and the other's
+ * output goes to the sink. Memory is two slots of one batch each, whatever
+ * the stream's length.
+ */
+typedef struct stream_slot {
+	uint8_t *in, *out;
+	size_t fill;          /* input bytes in |in| */
+	size_t in_used, out_used; /* high-water marks: what cleanup must wipe */
+	stream_batch batch;   /* batch.n > 0: output not yet drained */
+	bool in_flight;
+} stream_slot;
+
+typedef struct stream_pipe {
+	stream_pool *pool;
+	stream_slot slot[2];
+	int cur;                     /* the slot being filled */
+	size_t batch_chunks;
+	size_t in_stride, out_stride; /* per chunk: 16384 and 16400, or the reverse */
+	bool seal;
+	uint64_t next_index;         /* stream index of the next chunk to batch */
+	capsa_stream_sink sink;
+	void *sink_arg;
+	uint8_t prefix[CAPSA_STREAM_PREFIX_BYTES];
+	bool prefix_pending;         /* sealing: emit |prefix| before the first chunk */
+	capsa_status failed;         /* sticky: the first failure */
+	uint64_t bad_chunk;
+} stream_pipe;
+
+capsa_status stream_pipe_init(stream_pipe *p, bool seal, const capsa_stream_params *params,
+                              const stream_keys *keys, capsa_stream_sink sink, void *sink_arg) CAPSA_MUST_CHECK;
+/* Room left in the slot being filled: a pointer and its length (never 0). */
+uint8_t *stream_pipe_room(stream_pipe *p, size_t *len);
+/* Accounts |n| bytes written into the room; sends the slot off when full. */
+capsa_status stream_pipe_advance(stream_pipe *p, size_t n) CAPSA_MUST_CHECK;
+/* Input bytes buffered and not yet sent to the pool. */
+size_t stream_pipe_pending(const stream_pipe *p);
+/* Runs what is buffered, its last chunk being the final one, and drains everything. */
+capsa_status stream_pipe_finish(stream_pipe *p) CAPSA_MUST_CHECK;
+/* Records a failure (the first one sticks) and returns it. */
+capsa_status stream_pipe_fail(stream_pipe *p, capsa_status st);
+void stream_pipe_cleanup(stream_pipe *p);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * The batch engine: worker threads, each with its own capsa_aead, claim
+ * groups of chunks from the one batch in flight and seal or open them in
+ * place in the batch's output buffer. The owner of the stream fills the next
+ * batch (and drains the previous one) meanwhile, so I/O overlaps the crypto.
+ */
+#include "stream/internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Chunks a worker claims at once: 128 KiB, so the lock is taken rarely. */
+#define CLAIM_CHUNKS 8
+
+struct pool_slot {
+	stream_pool *pool;
+	capsa_aead *aead;
+};
+
+struct stream_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work;     /* a batch arrived, or quit */
+	pthread_cond_t done;     /* the batch in flight finished */
+	pthread_t *tid;
+	struct pool_slot *slot;  /* one per thread; slot[0].aead also serves inline runs */
+	unsigned nthreads, started;
+	uint8_t base_nonce[CAPSA_AEAD_NONCEBYTES];
+	stream_batch *job;       /* the batch in flight, or NULL */
+	size_t next, finished;   /* chunks claimed / completed of |job| */
+	bool quit, locks_ready;
+};
+
+unsigned stream_thread_count(unsigned requested)
+{
+	long n;
+
+	if (requested > 0)
+		return requested;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+}
+
+size_t stream_batch_chunks(unsigned threads)
+{
+	/* 2 MiB of plaintext per thread, at most 8 MiB: the stream's memory bound. */
+	size_t n = (size_t)threads * 128;
+	return n > 512 ? 512 : n;
+}
+
+/* Seals or opens chunks [lo, hi) of |b|; returns the first failing one or SIZE_MAX. */
+static size_t run_range(capsa_aead *aead, const uint8_t base[CAPSA_AEAD_NONCEBYTES], stream_batch *b,
+                        size_t lo, size_t hi, capsa_status *st)
+{
+	uint8_t nonce[CAPSA_AEAD_NONCEBYTES];
+	size_t bad = SIZE_MAX;
+
+	for (size_t i = lo; i < hi; i++) {
+		size_t len = i + 1 == b->n ? b->last_len : b->full_len;
+		const uint8_t *in = b->in + i * b->in_stride;
+		uint8_t *out = b->out + i * b->out_stride;
+		capsa_status s;
+
+		stream_nonce(nonce, base, b->first + i);
+		s = b->seal ? capsa_aead_seal(aead, out, nonce, NULL, 0, in, len)
+		            : capsa_aead_open(aead, out, nonce, NULL, 0, in, len);
+		if (s == CAPSA_ERR_AUTH && !b->seal) {
+			if (bad == SIZE_MAX)
+				bad = i;
+		} else if (s != CAPSA_OK) {
+			*st = s;
+		}
+	}
+	return bad;
+}
+
+static void record(stream_batch *b, size_t bad, capsa_status st)
+{
+	if (bad < b->bad)
+		b->bad = bad;
+	if (st != CAPSA_OK && b->st == CAPSA_OK)
+		b->st = st;
+}
+
+static void *worker(void *arg)
+{
+	struct pool_slot *slot = arg;
+	stream_pool *pool = slot->pool;
+	capsa_aead *aead = slot->aead;
+
+	pthread_mutex_lock(&pool->mu);
+	for (;;) {
+		while (!pool->quit && (pool->job == NULL || pool->next >= pool->job->n))
+			pthread_cond_wait(&pool->work, &pool->mu);
+		if (pool->quit)
+			break;
+		stream_batch *b = pool->job;
+		size_t lo = pool->next, hi = lo + CLAIM_CHUNKS > b->n ? b->n : lo + CLAIM_CHUNKS;
+		capsa_status st = CAPSA_OK;
+		pool->next = hi;
+		pthread_mutex_unlock(&pool->mu);
+		size_t bad = run_range(aead, pool->base_nonce, b, lo, hi, &st);
+		pthread_mutex_lock(&pool->mu);
+		record(b, bad, st);
+		pool->finished += hi - lo;
+		if (pool->finished == b->n)
+			pthread_cond_broadcast(&pool->done);
+	}
+	pthread_mutex_unlock(&pool->mu);
+	return NULL;
+}
+
+capsa_status stream_pool_new(stream_pool **out, unsigned threads, capsa_aead_alg alg, const stream_keys *keys)
+{
+	stream_pool *pool;
+	capsa_status st = CAPSA_ERR_NOMEM;
+
+	*out = NULL;
+	if ((pool = calloc(1, sizeof *pool)) == NULL)
+		return CAPSA_ERR_NOMEM;
+	pool->nthreads = stream_thread_count(threads);
+	memcpy(pool->base_nonce, keys->base_nonce, sizeof pool->base_nonce);
+	pool->tid = calloc(pool->nthreads, sizeof *pool->tid);
+	pool->slot = calloc(pool->nthreads, sizeof *pool->slot);
+	if (pool->tid == NULL || pool->slot == NULL)
+		goto out;
+	for (unsigned i = 0; i < pool->nthreads; i++) {
+		pool->slot[i].pool = pool;
+		if ((st = capsa_aead_new(&pool->slot[i].aead, alg, keys->key)) != CAPSA_OK)
+			goto out;
+	}
+	st = CAPSA_ERR_INTERNAL;
+	if (pthread_mutex_init(&pool->mu, NULL) != 0)
+		goto out;
+	if (pthread_cond_init(&pool->work, NULL) != 0 || pthread_cond_init(&pool->done, NULL) != 0) {
+		pthread_mutex_destroy(&pool->mu);
+		goto out;
+	}
+	pool->locks_ready = true;
+	st = CAPSA_OK;
+out:
+	if (st != CAPSA_OK)
+		stream_pool_free(pool);
+	else
+		*out = pool;
+	return st;
+}
+
+unsigned stream_pool_threads(const stream_pool *pool)
+{
+	return pool->nthreads;
+}
+
+/* Starts the workers on first use; a stream that fits in one batch never does. */
+static capsa_status pool_start(stream_pool *pool)
+{
+	while (pool->started < pool->nthreads) {
+		if (pthread_create(&pool->tid[pool->started], NULL, worker, &pool->slot[pool->started]) != 0)
+			return pool->started > 0 ? CAPSA_OK : CAPSA_ERR_INTERNAL;
+		pool->started++;
+	}
+	return CAPSA_OK;
+}
+
+capsa_status stream_pool_submit(stream_pool *pool, stream_batch *b)
+{
+	capsa_status st = pool_start(pool);
+
+	b->bad = SIZE_MAX;
+	b->st = CAPSA_OK;
+	if (st != CAPSA_OK)
+		return st;
+	pthread_mutex_lock(&pool->mu);
+	pool->job = b;
+	pool->next = 0;
+	pool->finished = 0;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->mu);
+	return CAPSA_OK;
+}
+
+void stream_pool_wait(stream_pool *pool)
+{
+	pthread_mutex_lock(&pool->mu);
+	while (pool->job != NULL && pool->finished < pool->job->n)
+		pthread_cond_wait(&pool->done, &pool->mu);
+	pool->job = NULL;
+	pthread_mutex_unlock(&pool->mu);
+}
+
+capsa_status stream_pool_run(stream_pool *pool, stream_batch *b)
+{
+	capsa_status st = CAPSA_OK;
+
+	if (pool->started == 0) {
+		b->bad = run_range(pool->slot[0].aead, pool->base_nonce, b, 0, b->n, &st);
+		b->st = st;
+		return CAPSA_OK;
+	}
+	if ((st = stream_pool_submit(pool, b)) != CAPSA_OK)
+		return st;
+	stream_pool_wait(pool);
+	return CAPSA_OK;
+}
+
+void stream_pool_free(stream_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	if (pool->locks_ready) {
+		stream_pool_wait(pool);
+		pthread_mutex_lock(&pool->mu);
+		pool->quit = true;
+		pthread_cond_broadcast(&pool->work);
+		pthread_mutex_unlock(&pool->mu);
+		for (unsigned i = 0; i < pool->started; i++)
+			pthread_join(pool->tid[i], NULL);
+		pthread_cond_destroy(&pool->work);
+		pthread_cond_destroy(&pool->done);
+		pthread_mutex_destroy(&pool->mu);
+	}
+	for (unsigned i = 0; pool->slot != NULL && i < pool->nthreads; i++)
+		capsa_aead_free(pool->slot[i].aead); /* cleanses the key schedules */
+	capsa_wipe(pool->base_nonce, sizeof pool->base_nonce);
+	free(pool->slot);
+	free(pool->tid);
+	free(pool);
+}

@@ -1,0 +1,268 @@
+/*
+ * capsa_vectors DIR - writes the container test vectors (tests/vectors/capsa/).
+ *
+ * Each vector is a capsa file NAME.capsa plus an entry in vectors.json that
+ * says which identity file to open it with, what must happen (`expect`, one
+ * of the classes in doc/FORMAT.md "Test vectors"), and for a success the
+ * plaintext's length and SHA-256. Plaintexts follow plaintext[i] =
+ * (7i + 3) mod 251 unless the entry has `plaintext_hex`. The CEK and content
+ * id are random, so every run writes different (equally valid) files: the
+ * committed set is one run's output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <capsa/container.h>
+#include <capsa/keys.h>
+
+#include "container/header.h"
+#include "container/stanza.h"
+#include "crypto/crypto.h"
+#include "stream/stream.h"
+
+typedef struct buf {
+	uint8_t *data;
+	size_t len;
+} buf;
+
+static capsa_status buf_sink(void *arg, const uint8_t *data, size_t len)
+{
+	buf *b = arg;
+	uint8_t *p = realloc(b->data, b->len + len + 1);
+	if (p == NULL)
+		return CAPSA_ERR_NOMEM;
+	memcpy(p + b->len, data, len);
+	b->data = p;
+	b->len += len;
+	return CAPSA_OK;
+}
+
+static const char *dir;
+static json_t *list;
+static capsa_identity me, other;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "capsa_vectors: %s\n", what);
+	exit(1);
+}
+
+static uint8_t *pattern(size_t len)
+{
+	uint8_t *p = malloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		p[i] = (uint8_t)((7 * i + 3) % 251);
+	return p;
+}
+
+static void hex(char *out, const uint8_t *in, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", in[i]);
+}
+
+static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, const capsa_recipient *r, size_t nr,
+                const capsa_identity *signer)
+{
+	capsa_seal_opts o = {.suite = suite, .threads = 1, .recipients = r, .num_recipients = nr,
+	                     .plaintext_len = known ? len : CAPSA_LENGTH_UNKNOWN, .signer = signer};
+	capsa_seal *s = NULL;
+	buf out = {0};
+
+	if (capsa_seal_new(&s, &o, buf_sink, &out) != CAPSA_OK || capsa_seal_write(s, pt, len) != CAPSA_OK ||
+	    capsa_seal_finish(s) != CAPSA_OK)
+		die("seal failed");
+	capsa_seal_free(s);
+	return out;
+}
+
+/*
+ * A file whose header carries a stanza of a type no reader knows
+ * ("example.org/route") before its x25519 stanza; readers must skip it. The
+ * header is assembled field by field here, since capsa_seal_new only writes
+ * types this build can seal.
+ */
+static buf seal_unknown_first(const uint8_t *pt, size_t len, const capsa_recipient *r)
+{
+	static const char route_type[] = "example.org/route";
+	uint8_t cek[CAPSA_CEK_BYTES], mac[HDR_MAC_BYTES], context[HDR_CONTEXT_BYTES], id[16], *hdr = NULL;
+	capsa_stanza_ctx ctx = {.suite = CAPSA_SUITE_AES_256_GCM, .alg = CAPSA_AEAD_AES_256_GCM,
+	                        .fixed_len = HDR_FIXED_BYTES};
+	capsa_stream_params sp = {.alg = CAPSA_AEAD_AES_256_GCM, .key = cek, .key_len = sizeof cek,
+	                          .context = context, .context_len = sizeof context, .threads = 1};
+	capsa_stream_enc *enc = NULL;
+	capsa_cbb cbb, body;
+	size_t hdr_len = HDR_PREAMBLE_BYTES + (1 + 17 + 2 + 4) + (1 + 6 + 2 + 80) + HDR_MAC_BYTES;
+	buf out = {0};
+
+	if (capsa_random(cek, sizeof cek) != CAPSA_OK || capsa_random(id, sizeof id) != CAPSA_OK ||
+	    !capsa_cbb_init(&cbb, 256) || !capsa_cbb_init(&body, 128))
+		die("setup");
+	capsa_cbb_add_bytes(&cbb, capsa_hdr_magic, HDR_MAGIC_BYTES);
+	capsa_cbb_add_u8(&cbb, HDR_VERSION);
+	capsa_cbb_add_u16(&cbb, CAPSA_SUITE_AES_256_GCM);
+	capsa_cbb_add_u8(&cbb, HDR_CHUNK_LOG2);
+	capsa_cbb_add_u8(&cbb, 0);
+	capsa_cbb_add_u64(&cbb, len);
+	capsa_cbb_add_bytes(&cbb, id, sizeof id);
+	capsa_cbb_add_u32(&cbb, (uint32_t)hdr_len);
+	capsa_cbb_add_u16(&cbb, 2);
+	capsa_cbb_add_u8(&cbb, 17);
+	capsa_cbb_add_bytes(&cbb, route_type, 17);
+	capsa_cbb_add_u16_prefixed(&cbb, "\x00\x01\x02\x03", 4);
+	ctx.fixed = cbb.buf;
+	if (capsa_stanza_x25519.wrap(&body, &ctx, r, cek) != CAPSA_OK)
+		die("wrap");
+	capsa_cbb_add_u8(&cbb, 6);
+	capsa_cbb_add_bytes(&cbb, "x25519", 6);
+	capsa_cbb_add_u16_prefixed(&cbb, body.buf, body.len);
+	if (capsa_hdr_mac(mac, cek, cbb.buf, cbb.len) != CAPSA_OK)
+		die("mac");
+	capsa_cbb_add_bytes(&cbb, mac, sizeof mac);
+	if (!capsa_cbb_finish(&cbb, &hdr, &hdr_len) || buf_sink(&out, hdr, hdr_len) != CAPSA_OK ||
+	    capsa_hdr_context(context, hdr, hdr_len) != CAPSA_OK ||
+	    capsa_stream_enc_new(&enc, &sp, NULL, buf_sink, &out) != CAPSA_OK ||
+	    capsa_stream_enc_write(enc, pt, len) != CAPSA_OK || capsa_stream_enc_finish(enc) != CAPSA_OK)
+		die("unknown-stanza file");
+	capsa_stream_enc_free(enc);
+	capsa_cbb_cleanup(&body);
+	capsa_wipe(cek, sizeof cek);
+	free(hdr);
+	return out;
+}
+
+static void emit(const char *name, const buf *file, const char *identity, const char *expect, const uint8_t *pt,
+                 size_t pt_len, long bad_chunk, const char *comment)
+{
+	char path[4096], digest_hex[65];
+	uint8_t digest[32];
+	json_t *e = json_object();
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s.capsa", dir, name);
+	if ((f = fopen(path, "wb")) == NULL || fwrite(file->data, 1, file->len, f) != file->len || fclose(f) != 0)
+		die(path);
+	json_object_set_new(e, "name", json_string(name));
+	json_object_set_new(e, "file", json_sprintf("%s.capsa", name));
+	json_object_set_new(e, "identity", json_string(identity));
+	json_object_set_new(e, "expect", json_string(expect));
+	json_object_set_new(e, "comment", json_string(comment));
+	if (pt != NULL) {
+		if (capsa_sha256(digest, pt, pt_len) != CAPSA_OK)
+			die("sha256");
+		hex(digest_hex, digest, 32);
+		json_object_set_new(e, "plaintext_len", json_integer((json_int_t)pt_len));
+		json_object_set_new(e, "plaintext_sha256", json_string(digest_hex));
+	}
+	if (bad_chunk >= 0)
+		json_object_set_new(e, "bad_chunk", json_integer(bad_chunk));
+	json_array_append_new(list, e);
+}
+
+static void write_identity(const char *name, const capsa_identity *id)
+{
+	char path[4096], text[CAPSA_IDENTITY_FILE_BYTES];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	/* a fixed creation time keeps the file stable across runs */
+	if (capsa_identity_file_format(text, sizeof text, id, 1798761600) != CAPSA_OK ||
+	    (f = fopen(path, "w")) == NULL || fputs(text, f) == EOF || fclose(f) != 0)
+		die(path);
+}
+
+static void identities(capsa_recipient *me_r, capsa_recipient *other_r)
+{
+	uint8_t seed[32];
+
+	memset(seed, 0x01, sizeof seed);
+	if (capsa_identity_from_seed(&me, seed) != CAPSA_OK)
+		die("identity");
+	memset(seed, 0x02, sizeof seed);
+	if (capsa_identity_from_seed(&other, seed) != CAPSA_OK)
+		die("identity");
+	capsa_identity_recipient(me_r, &me);
+	capsa_identity_recipient(other_r, &other);
+	write_identity("identity.txt", &me);
+	write_identity("identity-other.txt", &other);
+}
+
+int main(int argc, char **argv)
+{
+	static const char hello[] = "hello, capsa\n";
+	capsa_recipient r[2];
+	uint8_t *pt = pattern(2 * 16384 + 5);
+	buf b;
+	size_t mac;
+	char path[4096];
+
+	if (argc != 2)
+		die("usage: capsa_vectors DIR");
+	dir = argv[1];
+	list = json_array();
+	identities(&r[0], &r[1]);
+
+	b = seal(pt, 0, CAPSA_SUITE_AES_256_GCM, true, r, 1, NULL);
+	emit("empty", &b, "identity.txt", "success", pt, 0, -1, "empty plaintext: only an empty final chunk");
+	free(b.data);
+
+	b = seal((const uint8_t *)hello, 13, CAPSA_SUITE_AES_256_GCM, true, r, 2, NULL);
+	mac = b.len - capsa_payload_len(13) - 32; /* the MAC closes the header */
+	emit("hello", &b, "identity.txt", "success", (const uint8_t *)hello, 13, -1,
+	     "two x25519 stanzas; the identity opens the first");
+	emit("hello-other", &b, "identity-other.txt", "success", (const uint8_t *)hello, 13, -1,
+	     "the same file; this identity opens the second stanza");
+	b.data[mac + 5] ^= 0x01;
+	emit("header-mac", &b, "identity.txt", "header failure", NULL, 0, -1, "one bit of the header MAC flipped");
+	b.data[mac + 5] ^= 0x01;
+	b.data[7] = 2;
+	emit("version", &b, "identity.txt", "version", NULL, 0, -1, "format version 2");
+	b.data[7] = 1;
+	buf_sink(&b, (const uint8_t *)"!", 1);
+	emit("trailing", &b, "identity.txt", "trailing", NULL, 0, -1, "one byte after the final chunk");
+	free(b.data);
+
+	b = seal(pt, 2 * 16384 + 5, CAPSA_SUITE_CHACHA20_POLY1305, true, r, 1, NULL);
+	emit("chunks", &b, "identity.txt", "success", pt, 2 * 16384 + 5, -1,
+	     "chacha20-poly1305, two full chunks and a 5-byte final chunk");
+	b.data[b.len - capsa_payload_len(2 * 16384 + 5) + 56 + 16400 + 100] ^= 0x80;
+	emit("chunk-flip", &b, "identity.txt", "payload failure", NULL, 0, 1, "one bit of chunk 1 flipped");
+	b.data[b.len - capsa_payload_len(2 * 16384 + 5) + 56 + 16400 + 100] ^= 0x80;
+	b.len -= 5 + 16;
+	emit("truncated", &b, "identity.txt", "truncated", NULL, 0, -1, "the final chunk removed");
+	free(b.data);
+
+	b = seal(pt, 100, CAPSA_SUITE_AES_256_GCM, false, r, 1, NULL);
+	emit("stream", &b, "identity.txt", "success", pt, 100, -1, "sealed from a stream: plaintext length not recorded");
+	free(b.data);
+
+	b = seal(pt, 10, CAPSA_SUITE_AES_256_GCM, true, r, 1, &me);
+	emit("signed", &b, "identity.txt", "success", pt, 10, -1, "an Ed25519 producer signature after the MAC");
+	free(b.data);
+
+	b = seal((const uint8_t *)hello, 13, CAPSA_SUITE_AES_256_GCM, true, r + 1, 1, NULL);
+	emit("no-match", &b, "identity.txt", "no match", NULL, 0, -1, "sealed to another recipient only");
+	free(b.data);
+
+	b = seal_unknown_first(pt, 1000, r);
+	emit("unknown-stanza", &b, "identity.txt", "success", pt, 1000, -1,
+	     "a stanza of unknown type example.org/route first: readers skip it");
+	free(b.data);
+
+	b = (buf){0};
+	buf_sink(&b, (const uint8_t *)"age-encryption.org/v1\n", 22);
+	emit("not-capsa", &b, "identity.txt", "not capsa", NULL, 0, -1, "an age header");
+	free(b.data);
+
+	snprintf(path, sizeof path, "%s/vectors.json", dir);
+	if (json_dump_file(list, path, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
+		die(path);
+	json_decref(list);
+	capsa_identity_wipe(&me);
+	capsa_identity_wipe(&other);
+	free(pt);
+	return 0;
+}
