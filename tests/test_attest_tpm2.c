@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attest/base64.h"
 #include "attest/tpm2.h"
 #include "attest/tpm2_esys.h"
 #include "attest/verifier.h"
@@ -394,6 +395,77 @@ out:
 	free(foreign_ek);
 }
 
+/* Reads the first certificate of the PEM file |name| in the local CA's directory as DER (free()). */
+static uint8_t *ca_cert_der(const char *name, size_t *len)
+{
+	static char text[16384];
+	char path[128], *begin, *end;
+	uint8_t *der = NULL;
+	size_t n;
+	FILE *fp;
+
+	*len = 0;
+	snprintf(path, sizeof path, "%s/ca/%s", tpms[0].dir, name);
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	n = fread(text, 1, sizeof text - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	if ((begin = strstr(text, "-----BEGIN CERTIFICATE-----")) == NULL ||
+	    (end = strstr(begin, "-----END CERTIFICATE-----")) == NULL)
+		return NULL;
+	begin += strlen("-----BEGIN CERTIFICATE-----");
+	if (capsa_base64_decode(&der, len, begin, (size_t)(end - begin)) != CAPSA_OK)
+		return NULL;
+	return der;
+}
+
+/* The EK certificate chains to the (here: swtpm's local) manufacturer root and names the EK. */
+static void test_ek_chain(fixture *f, const uint8_t *cert, size_t cert_len, const uint8_t *ek_rsa, size_t ek_rsa_len,
+                          const uint8_t *foreign_rsa, size_t foreign_rsa_len)
+{
+	size_t root_len, inter_len;
+	uint8_t *root = ca_cert_der("swtpm-localca-rootca-cert.pem", &root_len);
+	uint8_t *inter = ca_cert_der("issuercert.pem", &inter_len), *bad = malloc(cert_len);
+	const uint8_t *inters[1] = {inter};
+	const int64_t now = (int64_t)time(NULL);
+	char why[256];
+
+	CHECK(root != NULL && inter != NULL && bad != NULL);
+	if (root == NULL || inter == NULL || bad == NULL)
+		goto out;
+	CHECK_OK(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, inters, &inter_len, 1, root, root_len,
+	                                   now, why, sizeof why));
+	/* Another TPM's EK presented with this certificate. */
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(foreign_rsa, foreign_rsa_len, cert, cert_len, inters, &inter_len, 1,
+	                                       root, root_len, now, why, sizeof why),
+	             CAPSA_ERR_MISMATCH);
+	CHECK(strstr(why, "does not certify this EK") != NULL);
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(f->ek, f->ek_len, cert, cert_len, inters, &inter_len, 1, root, root_len,
+	                                       now, why, sizeof why),
+	             CAPSA_ERR_MISMATCH);
+	/* A wrong root, a missing intermediate, a time before the certificates existed. */
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, NULL, NULL, 0, inter, inter_len,
+	                                       now, why, sizeof why),
+	             CAPSA_ERR_CERT);
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, NULL, NULL, 0, root, root_len, now,
+	                                       why, sizeof why),
+	             CAPSA_ERR_CERT);
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, inters, &inter_len, 1, root, root_len,
+	                                       now - 86400, why, sizeof why),
+	             CAPSA_ERR_CERT);
+	/* The certificate's signature flipped. */
+	memcpy(bad, cert, cert_len);
+	bad[cert_len - 1] ^= 1;
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, bad, cert_len, inters, &inter_len, 1, root, root_len,
+	                                       now, why, sizeof why),
+	             CAPSA_ERR_CERT);
+out:
+	free(root);
+	free(inter);
+	free(bad);
+}
+
 /* The EK certificate swtpm_setup stored, and what it certifies. */
 static void test_ek_cert(fixture *f)
 {
@@ -412,6 +484,7 @@ static void test_ek_cert(fixture *f)
 	CHECK_STATUS(capsa_tpm2_ek_cert_matches(f->ek, f->ek_len, cert, cert_len), CAPSA_ERR_MISMATCH);
 	CHECK_STATUS(capsa_tpm2_ek_cert_matches(f->ak, f->ak_len, cert, cert_len), CAPSA_ERR_KEY);
 	CHECK_STATUS(capsa_tpm2_ek_cert_matches(ek_rsa, ek_rsa_len, cert, cert_len - 1), CAPSA_ERR_DECODE);
+	test_ek_chain(f, cert, cert_len, ek_rsa, ek_rsa_len, foreign_rsa, foreign_rsa_len);
 	/* A certified EK then enrolls the AK. */
 	CHECK_OK(enroll(f->tpm, ek_rsa, ek_rsa_len, f->ak, f->ak_len, &match));
 	CHECK(match);

@@ -15,6 +15,7 @@
  *     capsa_tpm2_seal / capsa_tpm2_unseal             secrets bound to the PCR
  *
  *   verifier (no TPM, library only, every input untrusted)
+ *     capsa_tpm2_ek_cert_verify                       the EK is certified by a pinned root
  *     capsa_tpm2_ek_cert_matches                      an EK certificate names this EK
  *     capsa_tpm2_make_credential                      the enrollment challenge (software)
  *     capsa_tpm2_ak_name                              what enrollment records
@@ -39,9 +40,8 @@
  * Trust in the AK. A verifier accepts a quote only from an AK whose name
  * (nameAlg || SHA-256(TPMT_PUBLIC), 34 bytes) it has recorded as trusted.
  * It records it after enrollment: the verifier, holding the attester's EK
- * public (trusted out of band: an EK certificate whose chain it validated to a
- * pinned manufacturer root and that capsa_tpm2_ek_cert_matches, or an
- * operator's pinning),
+ * public (trusted by capsa_tpm2_ek_cert_verify: an EK certificate that chains
+ * to a pinned manufacturer root; or pinned by an operator),
  * calls capsa_tpm2_make_credential with a fresh random secret; the attester
  * runs capsa_tpm2_activate_credential and returns the secret; if it equals
  * (capsa_ct_equal) the one sent, the TPM that holds that EK also holds an AK
@@ -116,13 +116,30 @@ capsa_status capsa_tpm2_make_credential(const uint8_t *ek_pub, size_t ek_pub_len
  * capsa_tpm2_ek_cert_matches checks that the DER X.509 certificate
  * |cert_der| (as read by capsa_tpm2_ek_cert) certifies exactly the EK in
  * |ek_pub| (its SubjectPublicKeyInfo is that key). It does not validate the
- * certificate's chain: do that to a pinned manufacturer root with the
- * certificate module before trusting the EK. Returns CAPSA_OK,
+ * certificate's chain: capsa_tpm2_ek_cert_verify does both. Returns CAPSA_OK,
  * CAPSA_ERR_DECODE (malformed certificate or EK), CAPSA_ERR_KEY (not an EK
  * capsa can use) or CAPSA_ERR_MISMATCH (another key).
  */
 capsa_status capsa_tpm2_ek_cert_matches(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *cert_der,
                                         size_t cert_der_len) CAPSA_MUST_CHECK;
+
+#define CAPSA_TPM2_MAX_EK_CHAIN 4
+
+/*
+ * capsa_tpm2_ek_cert_verify decides whether |ek_pub| belongs to a genuine
+ * TPM: its EK certificate |cert_der| must chain through exactly the
+ * |num_inter| (at most CAPSA_TPM2_MAX_EK_CHAIN) DER intermediates |inter_der|
+ * (listed from the root's side down) to the pinned manufacturer root
+ * |root_der| at time |at| (unix seconds), and must certify exactly that EK
+ * (capsa_tpm2_ek_cert_matches). A reason goes to |why| on failure. Returns
+ * CAPSA_OK, CAPSA_ERR_DECODE (a malformed certificate or EK), CAPSA_ERR_CERT
+ * (the chain does not verify), CAPSA_ERR_MISMATCH or CAPSA_ERR_KEY (the
+ * certificate is for another key, or the EK is unusable) or CAPSA_ERR_ARG.
+ */
+capsa_status capsa_tpm2_ek_cert_verify(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *cert_der,
+                                       size_t cert_der_len, const uint8_t *const *inter_der,
+                                       const size_t *inter_len, size_t num_inter, const uint8_t *root_der,
+                                       size_t root_len, int64_t at, char *why, size_t why_len) CAPSA_MUST_CHECK;
 
 /*
  * capsa_tpm2_expected_pcr computes the value a freshly reset PCR holds after

@@ -1,10 +1,11 @@
 /*
  * EK certificates: the attester reads the one the manufacturer (or
  * swtpm_setup) stored in the TPM's NV memory at the TCG index for its EK
- * type; the verifier checks that a certificate's key is exactly the EK it is
- * about to make a credential for. Validating the certificate's chain to a
- * pinned manufacturer root is the certificate module's job (attest/x509.h).
+ * type; the verifier checks that the certificate chains to a pinned
+ * manufacturer root (through the certificate module, attest/x509.h) and that
+ * its key is exactly the EK it is about to make a credential for.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 
 #include "attest/tpm2_esys.h"
 #include "attest/tpm2_wire.h"
+#include "attest/x509.h"
 #include "crypto/crypto.h"
 #include "crypto/p256.h"
 #include "crypto/rsa.h"
@@ -127,5 +129,47 @@ capsa_status capsa_tpm2_ek_cert_matches(const uint8_t *ek_pub, size_t ek_pub_len
 out:
 	free(want);
 	free(got);
+	return st;
+}
+
+/* Parses |n| DER certificates into |out| (all or none). */
+static capsa_status parse_certs(capsa_cert **out, const uint8_t *const *der, const size_t *len, size_t n)
+{
+	capsa_status st = CAPSA_OK;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	for (size_t i = 0; i < n && st == CAPSA_OK; i++)
+		st = capsa_cert_parse(&out[i], der[i], len[i]);
+	if (st != CAPSA_OK)
+		for (size_t i = 0; i < n; i++)
+			capsa_cert_free(out[i]);
+	return st;
+}
+
+capsa_status capsa_tpm2_ek_cert_verify(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *cert_der,
+                                       size_t cert_der_len, const uint8_t *const *inter_der,
+                                       const size_t *inter_len, size_t num_inter, const uint8_t *root_der,
+                                       size_t root_len, int64_t at, char *why, size_t why_len)
+{
+	capsa_cert *certs[CAPSA_TPM2_MAX_EK_CHAIN + 2]; /* leaf, root, intermediates */
+	const uint8_t *ders[CAPSA_TPM2_MAX_EK_CHAIN + 2] = {cert_der, root_der};
+	size_t lens[CAPSA_TPM2_MAX_EK_CHAIN + 2] = {cert_der_len, root_len};
+	capsa_status st;
+
+	if (why_len > 0)
+		why[0] = '\0';
+	if (num_inter > CAPSA_TPM2_MAX_EK_CHAIN)
+		return CAPSA_ERR_ARG;
+	for (size_t i = 0; i < num_inter; i++)
+		ders[2 + i] = inter_der[i], lens[2 + i] = inter_len[i];
+	if ((st = parse_certs(certs, ders, lens, num_inter + 2)) != CAPSA_OK)
+		return st;
+	st = capsa_cert_chain_verify(certs[1], (const capsa_cert *const *)certs + 2, num_inter, certs[0], at, why,
+	                             why_len);
+	if (st == CAPSA_OK && (st = capsa_tpm2_ek_cert_matches(ek_pub, ek_pub_len, cert_der, cert_der_len)) != CAPSA_OK)
+		snprintf(why, why_len, "the certificate does not certify this EK: %s", capsa_status_str(st));
+	for (size_t i = 0; i < num_inter + 2; i++)
+		capsa_cert_free(certs[i]);
 	return st;
 }
