@@ -920,6 +920,11 @@ int main(void)
 		fprintf(stderr, "FAIL: could not set up or start swtpm (swtpm and swtpm-tools: see scripts/deps)\n");
 		return 1;
 	}
+	{
+		capsa_tpm2 *nowhere = (capsa_tpm2 *)&f;
+		CHECK_STATUS(capsa_tpm2_open(&nowhere, "swtpm:path=/nonexistent/capsa-tpm"), CAPSA_ERR_TPM);
+		CHECK(nowhere == NULL);
+	}
 	CHECK_OK(capsa_tpm2_open(&f.tpm, tpms[0].tcti));
 	CHECK_OK(capsa_tpm2_open(&f.foreign, tpms[1].tcti));
 	if (f.tpm == NULL || f.foreign == NULL)

@@ -198,7 +198,8 @@ typedef struct capsa_tpm2 capsa_tpm2;
  * capsa_tpm2_open connects to the TPM named by |tcti| in tpm2-tss TCTI loader
  * syntax, e.g. "swtpm:host=127.0.0.1,port=2321", "device:/dev/tpmrm0", or
  * NULL for the loader's default. Startup is sent if the TPM needs it.
- * Returns CAPSA_OK, CAPSA_ERR_ARG, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM.
+ * Returns CAPSA_OK, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM (no such TPM, or it does
+ * not answer).
  */
 capsa_status capsa_tpm2_open(capsa_tpm2 **out, const char *tcti) CAPSA_MUST_CHECK;
 /* capsa_tpm2_close flushes and disconnects; safe on NULL. */
