@@ -24,9 +24,9 @@
  * Keys. The endorsement key (EK) is the TCG default ECC NIST P-256 EK
  * (EK Credential Profile template L-2) or, for TPMs whose EK certificate is
  * RSA, the default RSA 2048 EK (template L-1); both are primary keys of the
- * endorsement hierarchy. The attestation key (AK) is an ECC NIST P-256 restricted signing
- * key (ECDSA-SHA256, fixedTPM, fixedParent, sensitiveDataOrigin), also a
- * primary of the endorsement hierarchy. Both are derived from the TPM's
+ * endorsement hierarchy. The attestation key (AK) is an ECC NIST P-256
+ * restricted signing key (ECDSA-SHA256, fixedTPM, fixedParent,
+ * sensitiveDataOrigin), also a primary of the endorsement hierarchy. Both are derived from the TPM's
  * endorsement seed, so they are the same on every call and nothing needs to
  * be stored on the attester; only transient handles are used, and each call
  * flushes what it loaded (swtpm has three transient object slots).
@@ -41,8 +41,8 @@
  * (nameAlg || SHA-256(TPMT_PUBLIC), 34 bytes) it has recorded as trusted.
  * It records it after enrollment: the verifier, holding the attester's EK
  * public (trusted by capsa_tpm2_ek_cert_verify: an EK certificate that chains
- * to a pinned manufacturer root; or pinned by an operator),
- * calls capsa_tpm2_make_credential with a fresh random secret; the attester
+ * to a pinned manufacturer root; or pinned by an operator), calls
+ * capsa_tpm2_make_credential with a fresh random secret; the attester
  * runs capsa_tpm2_activate_credential and returns the secret; if it equals
  * (capsa_ct_equal) the one sent, the TPM that holds that EK also holds an AK
  * with exactly that name, and the verifier stores capsa_tpm2_ak_name() as its
