@@ -619,6 +619,31 @@ static void promised_length(void)
 	buf_free(&c);
 }
 
+/* The FILE * sink, and the fd sink, carry a whole container. */
+static void file_sinks(void)
+{
+	capsa_seal_opts o = {.recipients = recs, .num_recipients = 1, .plaintext_len = 3};
+	capsa_seal *s = NULL;
+	FILE *f = tmpfile();
+	uint8_t back[1024];
+	size_t n;
+	opened r;
+
+	check_context("file sinks");
+	CHECK(f != NULL);
+	CHECK_OK(capsa_seal_new(&s, &o, capsa_sink_file, f));
+	CHECK_OK(capsa_seal_write(s, (const uint8_t *)"xyz", 3));
+	CHECK_OK(capsa_seal_finish(s));
+	capsa_seal_free(s);
+	rewind(f);
+	n = fread(back, 1, sizeof back, f);
+	r = open_with(back, n, 0, 1, n);
+	CHECK_OK(r.st);
+	CHECK(r.pt.len == 3 && memcmp(r.pt.data, "xyz", 3) == 0);
+	buf_free(&r.pt);
+	fclose(f);
+}
+
 static void payload_arithmetic(void)
 {
 	uint64_t pt;
@@ -684,6 +709,7 @@ int main(void)
 	signed_header();
 	promised_length();
 	routes_by_type();
+	file_sinks();
 	for (int i = 0; i < 3; i++)
 		capsa_identity_wipe(&ids[i]);
 	return check_summary();

@@ -87,6 +87,186 @@ typedef struct capsa_attest_expect {
 	int64_t at;                    /* verification time, unix seconds (certificate validity, age) */
 } capsa_attest_expect;
 
+/* ---- The evidence envelope ----------------------------------------------
+ *
+ * One self-describing, versioned, canonical binary format for the evidence of
+ * every platform (doc/ATTESTATION.md, "The evidence envelope"):
+ *
+ *   "CAPSAEV" 0x00 | u8 version (1) | u8 platform | u16-prefixed nonce |
+ *   u16-prefixed keys | u8 num_items | num_items * (u8 tag | u32-prefixed value)
+ *
+ * Items appear in strictly increasing tag order, each tag belongs to the
+ * envelope's platform, every required tag of that platform is present, and
+ * nothing follows the last item. A parsed capsa_evidence points into the
+ * buffer it was parsed from: keep that buffer alive while it is used.
+ */
+#define CAPSA_EVIDENCE_VERSION 1
+#define CAPSA_EVIDENCE_MAX_ITEMS 8
+#define CAPSA_EVIDENCE_MAX_NONCE 64
+#define CAPSA_EVIDENCE_MAX_KEYS 8192
+#define CAPSA_EVIDENCE_MAX_ITEM (256 * 1024)
+
+typedef enum capsa_evidence_tag {
+	CAPSA_EV_SIM_STATEMENT = 0x01,   /* the statement the sim platform key signed */
+	CAPSA_EV_SIM_SIGNATURE = 0x02,   /* Ed25519 signature, 64 bytes */
+	CAPSA_EV_SIM_PLATFORM_KEY = 0x03, /* Ed25519 public key, 32 bytes */
+	CAPSA_EV_TPM2_ATTEST = 0x10,     /* TPMS_ATTEST as the TPM marshalled it (TPM2B contents) */
+	CAPSA_EV_TPM2_SIGNATURE = 0x11,  /* TPMT_SIGNATURE, marshalled */
+	CAPSA_EV_TPM2_AK_PUBLIC = 0x12,  /* TPM2B_PUBLIC of the attestation key, marshalled */
+	CAPSA_EV_TPM2_PCR_VALUE = 0x13,  /* the quoted PCRs' values, 32 bytes each in selection order */
+	CAPSA_EV_TPM2_EK_CERT = 0x14,    /* optional: EK certificate (DER) */
+	CAPSA_EV_TPM2_ACTIVATION = 0x15, /* optional: credential-activation record */
+	CAPSA_EV_SNP_REPORT = 0x20,      /* SEV-SNP attestation report, 1184 bytes */
+	CAPSA_EV_SNP_VCEK = 0x21,        /* the VCEK certificate (DER) that signed it */
+	CAPSA_EV_NITRO_DOCUMENT = 0x30,  /* Nitro attestation document (COSE_Sign1) */
+} capsa_evidence_tag;
+
+typedef struct capsa_evidence_item {
+	uint8_t tag;
+	const uint8_t *data;
+	size_t len;
+} capsa_evidence_item;
+
+typedef struct capsa_evidence {
+	capsa_attest_platform platform;
+	const uint8_t *nonce;      /* the verifier's challenge the attester answered */
+	size_t nonce_len;
+	const uint8_t *keys;       /* the attester's public keys, bound by the evidence */
+	size_t keys_len;
+	size_t num_items;
+	capsa_evidence_item items[CAPSA_EVIDENCE_MAX_ITEMS];
+} capsa_evidence;
+
+/*
+ * capsa_evidence_parse parses |buf| strictly into |ev| (which then points into
+ * |buf|). Returns CAPSA_OK; CAPSA_ERR_NOT_CAPSA without the magic;
+ * CAPSA_ERR_VERSION for another version; CAPSA_ERR_TRUNCATED when it ends
+ * early; CAPSA_ERR_TRAILING for bytes after the last item; CAPSA_ERR_DECODE for
+ * anything else malformed (unknown platform or tag, order, duplicates, sizes,
+ * a missing required item). |ev| is zeroed on failure.
+ */
+CAPSA_API capsa_status capsa_evidence_parse(capsa_evidence *ev, const uint8_t *buf, size_t len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_evidence_serialize writes |ev| in the canonical encoding to a fresh
+ * buffer |*out| (free() it). Items may be given in any order; they are written
+ * sorted. Returns CAPSA_ERR_ARG for an envelope that capsa_evidence_parse
+ * would refuse, CAPSA_ERR_NOMEM.
+ */
+CAPSA_API capsa_status capsa_evidence_serialize(const capsa_evidence *ev, uint8_t **out,
+                                                size_t *out_len) CAPSA_MUST_CHECK;
+
+/* capsa_evidence_get returns the item with |tag|, or NULL. */
+CAPSA_API const capsa_evidence_item *capsa_evidence_get(const capsa_evidence *ev, capsa_evidence_tag tag);
+
+/* capsa_evidence_add appends an item (no copy). Returns CAPSA_ERR_ARG when full. */
+CAPSA_API capsa_status capsa_evidence_add(capsa_evidence *ev, capsa_evidence_tag tag, const uint8_t *data,
+                                          size_t len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_evidence_import turns what a user was handed into an envelope: an
+ * envelope as is; a Nitro attestation document (COSE_Sign1, raw or base64);
+ * or, when |vcek| is given, a 1184-byte SEV-SNP report signed by that VCEK
+ * (DER). Vendor evidence carries no capsa nonce or keys: the envelope's are
+ * empty. Writes a fresh envelope to |*out| (free()). Returns CAPSA_OK,
+ * CAPSA_ERR_DECODE when the input is none of these, or what parsing returns.
+ */
+CAPSA_API capsa_status capsa_evidence_import(uint8_t **out, size_t *out_len, const uint8_t *in, size_t in_len,
+                                             const uint8_t *vcek, size_t vcek_len) CAPSA_MUST_CHECK;
+
+/* ---- The sim platform (development only: it proves nothing) ------------- */
+
+#define CAPSA_SIM_SEEDBYTES 32
+#define CAPSA_SIM_PUBLICBYTES 32
+
+/*
+ * capsa_sim_quote makes SIMULATED evidence: the sim platform key |seed| signs
+ * (measurement, capsa_attest_binding(keys, nonce), timestamp) and the result is
+ * wrapped in an envelope written to |*out| (free()). |measurement| is 1..64
+ * bytes, |nonce| 1..64, |keys| 1..8192. Returns CAPSA_OK, CAPSA_ERR_ARG,
+ * CAPSA_ERR_NOMEM or CAPSA_ERR_INTERNAL.
+ */
+CAPSA_API capsa_status capsa_sim_quote(uint8_t **out, size_t *out_len, const uint8_t seed[CAPSA_SIM_SEEDBYTES],
+                                       const uint8_t *measurement, size_t measurement_len,
+                                       const uint8_t *keys, size_t keys_len, const uint8_t *nonce,
+                                       size_t nonce_len, int64_t timestamp) CAPSA_MUST_CHECK;
+
+/* ---- Policy --------------------------------------------------------------
+ *
+ * A policy is a JSON document (schema in doc/ATTESTATION.md) validated
+ * strictly into this struct: unknown keys, wrong types, bad hex and
+ * contradictions are refused when it is loaded, never when it is applied.
+ */
+#define CAPSA_POLICY_MAX_MEASUREMENTS 16
+#define CAPSA_POLICY_MAX_PINS 8
+#define CAPSA_POLICY_PIN_BYTES 34
+
+typedef struct capsa_policy_platform {
+	bool allowed;
+	bool allow_debug;          /* default false: debug platforms are refused */
+	size_t num_measurements;
+	uint8_t measurements[CAPSA_POLICY_MAX_MEASUREMENTS][CAPSA_ATTEST_MAX_MEASUREMENT];
+	size_t measurement_lens[CAPSA_POLICY_MAX_MEASUREMENTS];
+	size_t num_pins;           /* tpm2: trusted AK names (34 bytes); sim: platform keys (32) */
+	uint8_t pins[CAPSA_POLICY_MAX_PINS][CAPSA_POLICY_PIN_BYTES];
+	bool has_min_tcb;          /* sev-snp only */
+	uint8_t min_tcb[4];        /* bootloader, tee, snp, microcode SVNs */
+} capsa_policy_platform;
+
+typedef struct capsa_attest_policy {
+	bool allow_sim;            /* default false: a production policy refuses sim */
+	bool require_nonce;        /* default true: the verifier must give its nonce */
+	int64_t max_age;           /* seconds; 0: no limit */
+	capsa_policy_platform platforms[5]; /* indexed by capsa_attest_platform */
+} capsa_attest_policy;
+
+/*
+ * capsa_policy_parse validates the JSON policy |json| into |pol|. Returns
+ * CAPSA_OK, or CAPSA_ERR_DECODE with a reason in |err| (|err_len| bytes,
+ * may be NULL) that names the offending key.
+ */
+CAPSA_API capsa_status capsa_policy_parse(capsa_attest_policy *pol, const char *json, size_t json_len, char *err,
+                                          size_t err_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_policy_apply appends one check per policy rule to |res| (names start
+ * with "policy-"). Returns CAPSA_OK if all pass, else CAPSA_ERR_POLICY.
+ * |ev| supplies the pins' subjects (AK public, sim platform key); |at| is the
+ * verification time.
+ */
+CAPSA_API capsa_status capsa_policy_apply(const capsa_attest_policy *pol, const capsa_evidence *ev, int64_t at,
+                                          capsa_attest_result *res) CAPSA_MUST_CHECK;
+
+/* ---- Verification -------------------------------------------------------- */
+
+typedef struct capsa_attest_verify_params {
+	const uint8_t *nonce;       /* the verifier's challenge; NULL fails "nonce" unless the policy waives it */
+	size_t nonce_len;
+	const uint8_t *keys;        /* optional: the keys the verifier expects to be bound */
+	size_t keys_len;
+	const uint8_t *report_data; /* optional: the exact report data, for vendor evidence not made by capsa */
+	size_t report_data_len;
+	int64_t at;                 /* verification time, unix seconds */
+} capsa_attest_verify_params;
+
+/*
+ * capsa_attest_verify parses the envelope, runs its platform's verifier,
+ * checks that the platform's report data equals capsa_attest_binding(the
+ * enveloped keys, the enveloped nonce) and that the nonce (and keys) are the
+ * verifier's, then applies |policy|. Every check lands in |res|, named.
+ * Returns CAPSA_OK only when everything passed; CAPSA_ERR_DECODE (and the
+ * parse errors) when the envelope is malformed; CAPSA_ERR_EVIDENCE or
+ * CAPSA_ERR_CERT when the evidence does not verify or is not bound to the
+ * nonce and keys; CAPSA_ERR_POLICY when it verifies but the policy refuses it.
+ */
+CAPSA_API capsa_status capsa_attest_verify(const uint8_t *evidence, size_t evidence_len,
+                                           const capsa_attest_verify_params *params,
+                                           const capsa_attest_policy *policy,
+                                           capsa_attest_result *res) CAPSA_MUST_CHECK;
+
+/* capsa_attest_first_failure returns the first failed check in |res|, or NULL. */
+CAPSA_API const capsa_attest_check *capsa_attest_first_failure(const capsa_attest_result *res);
+
 #ifdef __cplusplus
 }
 #endif

@@ -72,6 +72,12 @@ typedef capsa_status (*capsa_sink)(void *arg, const uint8_t *data, size_t len);
  */
 CAPSA_API capsa_status capsa_sink_fd(void *arg, const uint8_t *data, size_t len);
 
+/*
+ * capsa_sink_file is a ready-made sink that fwrite()s everything to |arg|
+ * (a FILE *). Returns CAPSA_OK or CAPSA_ERR_IO.
+ */
+CAPSA_API capsa_status capsa_sink_file(void *arg, const uint8_t *data, size_t len);
+
 /* ---- The public part of a header --------------------------------------- */
 
 typedef struct capsa_stanza_info {

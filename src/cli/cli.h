@@ -35,6 +35,7 @@ struct cli_verb {
 };
 
 extern const struct cli_verb cli_verb_version;
+extern const struct cli_verb cli_verb_attest;
 extern const struct cli_verb cli_verb_keygen;
 extern const struct cli_verb cli_verb_seal;
 extern const struct cli_verb cli_verb_open;

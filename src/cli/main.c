@@ -10,6 +10,7 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_open,
 	&cli_verb_inspect,
 	&cli_verb_version,
+	&cli_verb_attest,
 };
 
 static void usage(FILE *f)

@@ -2,6 +2,7 @@
 #include "container/io.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <capsa/container.h>
@@ -20,6 +21,11 @@ capsa_status capsa_sink_fd(void *arg, const uint8_t *data, size_t len)
 		len -= (size_t)n;
 	}
 	return CAPSA_OK;
+}
+
+capsa_status capsa_sink_file(void *arg, const uint8_t *data, size_t len)
+{
+	return len == 0 || fwrite(data, 1, len, (FILE *)arg) == len ? CAPSA_OK : CAPSA_ERR_IO;
 }
 
 capsa_status capsa_read_full(int fd, uint8_t *buf, size_t len, size_t *got)

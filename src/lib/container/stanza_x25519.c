@@ -23,18 +23,16 @@ static capsa_status x25519_wrap(capsa_cbb *body, const capsa_stanza_ctx *ctx, co
                                 const uint8_t cek[CAPSA_CEK_BYTES])
 {
 	const capsa_recipient *r = recipient;
-	uint8_t *enc = NULL, *ct = NULL;
-	capsa_status st;
+	uint8_t *out = NULL;
 
-	if (!capsa_cbb_reserve(body, &enc, CAPSA_HPKE_ENCBYTES) ||
-	    !capsa_cbb_reserve(body, &ct, CAPSA_CEK_BYTES + CAPSA_HPKE_TAGBYTES))
+	if (r == NULL)
+		return CAPSA_ERR_ARG;
+	if (!capsa_cbb_reserve(body, &out, CAPSA_X25519_STANZA_BODY_BYTES))
 		return CAPSA_ERR_NOMEM;
-	/* reserve may move the buffer: take both pointers again from its end */
-	ct = body->buf + body->len - (CAPSA_CEK_BYTES + CAPSA_HPKE_TAGBYTES);
-	enc = ct - CAPSA_HPKE_ENCBYTES;
-	st = capsa_hpke_seal_base(enc, ct, ctx->alg, r->x25519_public, (const uint8_t *)X25519_INFO,
-	                          X25519_INFO_LEN, ctx->fixed, ctx->fixed_len, cek, CAPSA_CEK_BYTES);
-	return st;
+	/* body = enc (32) || sealed CEK (48) */
+	return capsa_hpke_seal_base(out, out + CAPSA_HPKE_ENCBYTES, ctx->alg, r->x25519_public,
+	                            (const uint8_t *)X25519_INFO, X25519_INFO_LEN, ctx->fixed, ctx->fixed_len, cek,
+	                            CAPSA_CEK_BYTES);
 }
 
 /* Tries every identity; any failure to open means "not for this identity". */
