@@ -10,7 +10,7 @@ set -uo pipefail
 for tool in swtpm swtpm_setup swtpm_localca tpm2_changeeps tpm2_nvundefine openssl python3; do
 	command -v $tool >/dev/null || { echo "$tool is missing (scripts/deps installs it)" >&2; exit 1; }
 done
-dir=$(mktemp -d)
+dir=$(mktemp -d) && [ -d "$dir" ] || { echo "no temporary directory" >&2; exit 1; }
 pids=() setup_group=
 cleanup() {
 	# swtpm_setup runs a swtpm of its own: its whole process group goes.
