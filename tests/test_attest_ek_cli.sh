@@ -7,7 +7,7 @@
 # root the EK is trusted on first use, loudly. swtpm is stopped and the
 # directory removed on every exit, also on failure or interruption.
 set -uo pipefail
-for tool in swtpm swtpm_setup swtpm_localca tpm2_changeeps tpm2_nvundefine openssl python3; do
+for tool in swtpm swtpm_setup swtpm_localca tpm2_createek tpm2_nvwrite tpm2_changeeps tpm2_nvundefine openssl python3; do
 	command -v $tool >/dev/null || { echo "$tool is missing (scripts/deps installs it)" >&2; exit 1; }
 done
 dir=$(mktemp -d) && [ -d "$dir" ] || { echo "no temporary directory" >&2; exit 1; }
@@ -120,12 +120,38 @@ enroll 0 "trust on first use" -- && [ "$(cat out)" != "" ] && grep -q "WARNING: 
 enroll 0 "trust on first use, RSA EK" -- --rsa-ek && [ "$(cat out)" = "$ak" ] \
 	&& grep -q "WARNING: the RSA 2048 EK is trusted on first use" err && ok
 
-# A new endorsement seed: the TPM's EK changes, its certificate does not.
+# The default EK is ECC P-256 once the TPM stores its certificate: one issued here by a second
+# maker's root for the EK the TPM derives (tpm2-tools uses the same TCG template), valid one day.
+tpm2_createek -G ecc -c ek.ctx -u ek.tss >/dev/null 2>&1 && tpm2_readpublic -c ek.ctx -f pem -o ek.pem >/dev/null 2>&1 \
+	&& tpm2_flushcontext -t >/dev/null 2>&1 || bad "tpm2_createek"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout maker.key -out maker.pem \
+	-subj "/CN=maker root" -days 30 -addext basicConstraints=critical,CA:TRUE \
+	-addext keyUsage=critical,keyCertSign >/dev/null 2>&1 \
+	&& openssl req -new -key maker.key -subj "/CN=EK" -out ek.csr >/dev/null 2>&1 \
+	&& openssl x509 -req -in ek.csr -CA maker.pem -CAkey maker.key -force_pubkey ek.pem -days 1 -outform DER \
+		-out ek.der >/dev/null 2>&1 || bad "openssl made no ECC EK certificate"
+tpm2_nvdefine -C p -s "$(stat -c %s ek.der)" -a "ppwrite|ppread|ownerread|authread|platformcreate|no_da" \
+	0x01c0000a >/dev/null 2>&1 && tpm2_nvwrite -C p -i ek.der 0x01c0000a >/dev/null 2>&1 || bad "tpm2_nvwrite"
+enroll 0 "the ECC P-256 EK certificate by default" -- --ek-ca maker.pem && [ "$(cat out)" = "$ak" ] \
+	&& grep -q "ECC P-256 EK certificate chains to maker.pem" err && ok
+refused ek-cert-chain "no fallback to RSA when the ECC certificate does not chain" --ek-ca $root --ek-intermediate $inter
+enroll 0 "--rsa-ek still takes the RSA certificate" -- --rsa-ek --ek-ca $root --ek-intermediate $inter \
+	&& grep -q "RSA 2048 EK certificate" err && ok
+refused ek-cert-expired "an expired EK certificate" --ek-ca maker.pem --at $(($(date +%s) + 3 * 86400))
+grep -q "certificate has expired" err && ok || { bad "names the expiry"; cat err >&2; }
+enroll 0 "the EK certificate and a pinned EK" -- --ek-ca maker.pem --ek-public ek.tss \
+	&& grep -q "is the pinned one in ek.tss" err && ok
+
+# A new endorsement seed: the TPM's EKs change, their certificates do not.
 tpm2_changeeps >/dev/null 2>&1 || bad "tpm2_changeeps"
-refused ek-cert-mismatch "a certificate for another EK" --ek-ca $root --ek-intermediate $inter
-# The certificate gone from NV memory.
-tpm2_nvundefine -C p 0x01c00002 >/dev/null 2>&1 || bad "tpm2_nvundefine"
+refused ek-cert-mismatch "an ECC certificate for another EK" --ek-ca maker.pem
+refused ek-cert-mismatch "an RSA certificate for another EK" --rsa-ek --ek-ca $root --ek-intermediate $inter
+# The certificates gone from NV memory, one after the other.
+tpm2_nvundefine -C p 0x01c0000a >/dev/null 2>&1 || bad "tpm2_nvundefine ECC"
+refused ek-cert-mismatch "the RSA certificate once the ECC one is gone" --ek-ca $root --ek-intermediate $inter
+tpm2_nvundefine -C p 0x01c00002 >/dev/null 2>&1 || bad "tpm2_nvundefine RSA"
 refused ek-cert-missing "no EK certificate in NV" --ek-ca $root --ek-intermediate $inter
+grep -q "0x01c0000a (ECC P-256) or 0x01c00002 (RSA 2048)" err && ok || { bad "names both indices"; cat err >&2; }
 refused ek-cert-missing "no RSA EK certificate in NV" --rsa-ek --ek-ca $root --ek-intermediate $inter
 
 echo "$pass passed, $fail failed"
