@@ -90,17 +90,18 @@ static void ek_trust_release(attest_ek_trust *t)
 static capsa_status load_ca(attest_ek_trust *t, const char *root_path, const char *const *inter_paths,
                             size_t num_inter, attest_ek_refusal *why)
 {
+	const char *failed = root_path;
 	capsa_status st = cert_file_der(root_path, &t->root, &t->root_len);
 
 	for (size_t i = 0; i < num_inter && st == CAPSA_OK; i++) {
 		if ((st = cert_file_der(inter_paths[i], &t->inter[i], &t->inter_len[i])) == CAPSA_OK)
 			t->num_inter = i + 1;
 		else
-			root_path = inter_paths[i];
+			failed = inter_paths[i];
 	}
 	if (st != CAPSA_OK) {
 		why->name = "ek-ca-file";
-		snprintf(why->text, sizeof why->text, "%s: %s (a certificate in PEM or DER)", root_path,
+		snprintf(why->text, sizeof why->text, "%s: %s (wanted one certificate, PEM or DER)", failed,
 		         capsa_status_str(st));
 	}
 	return st;
@@ -133,17 +134,22 @@ void attest_ek_trust_free(attest_ek_trust *t)
  */
 static capsa_status read_cert(capsa_tpm2 *tpm, bool *rsa, uint8_t **der, size_t *der_len, attest_ek_refusal *why)
 {
+	bool tried_ecc = !*rsa;
 	capsa_status st = CAPSA_ERR_TPM;
 
-	if (!*rsa && (st = capsa_tpm2_ek_cert(tpm, false, der, der_len)) == CAPSA_OK)
+	if (tried_ecc && (st = capsa_tpm2_ek_cert(tpm, false, der, der_len)) == CAPSA_OK)
 		return st;
+	/* Only an absent (or unreadable) ECC certificate falls back; a malformed one is refused. */
 	if (st == CAPSA_ERR_TPM && (st = capsa_tpm2_ek_cert(tpm, true, der, der_len)) == CAPSA_OK) {
 		*rsa = true;
 		return st;
 	}
 	why->name = "ek-cert-missing";
 	snprintf(why->text, sizeof why->text, "no readable EK certificate in the TPM's NV memory at %s: %s",
-	         *rsa ? NV_RSA " (RSA 2048)" : NV_ECC " (ECC P-256) or " NV_RSA " (RSA 2048)", capsa_status_str(st));
+	         !tried_ecc ? NV_RSA " (RSA 2048)"
+	         : st == CAPSA_ERR_TPM ? NV_ECC " (ECC P-256) or " NV_RSA " (RSA 2048)"
+	                               : NV_ECC " (ECC P-256)",
+	         capsa_status_str(st));
 	return st;
 }
 
