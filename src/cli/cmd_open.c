@@ -72,7 +72,7 @@ struct open_args {
 
 static int add_cfrag(struct open_args *a, const char *path)
 {
-	uint8_t buf[CAPSA_CFRAG_FILE_BYTES];
+	uint8_t buf[CAPSA_CFRAG_FILE_BYTES + 1]; /* one more: a longer file is refused by the parser */
 	size_t len = 0, n = a->num_cfrags;
 	capsa_cfrag_file *grown;
 	const char **names;

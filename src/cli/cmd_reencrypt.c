@@ -77,7 +77,7 @@ static int parse_args(struct reencrypt_args *a, int argc, char **argv)
 /* Reads and parses the kfrag file; the buffer holds a secret share and is wiped. */
 static int read_kfrag(const char *path, capsa_kfrag_file *kf)
 {
-	uint8_t buf[CAPSA_KFRAG_FILE_BYTES];
+	uint8_t buf[CAPSA_CFRAG_FILE_BYTES + 1]; /* room to tell a cfrag (or more) from a kfrag */
 	size_t len = 0;
 	capsa_status st = capsa_grant_file_read(buf, sizeof buf, &len, path);
 
