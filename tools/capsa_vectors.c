@@ -64,11 +64,12 @@ static void hex(char *out, const uint8_t *in, size_t len)
 		sprintf(out + 2 * i, "%02x", in[i]);
 }
 
-static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, const capsa_recipient *r, size_t nr,
-                const capsa_identity *signer)
+static buf seal_routes(const uint8_t *pt, size_t len, capsa_suite suite, bool known, const capsa_recipient *r,
+                       size_t nr, const capsa_identity *signer, const capsa_route_key *routes, size_t num_routes)
 {
 	capsa_seal_opts o = {.suite = suite, .threads = 1, .recipients = r, .num_recipients = nr,
-	                     .plaintext_len = known ? len : CAPSA_LENGTH_UNKNOWN, .signer = signer};
+	                     .plaintext_len = known ? len : CAPSA_LENGTH_UNKNOWN, .signer = signer,
+	                     .routes = routes, .num_routes = num_routes};
 	capsa_seal *s = NULL;
 	buf out = {0};
 
@@ -77,6 +78,12 @@ static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, co
 		die("seal failed");
 	capsa_seal_free(s);
 	return out;
+}
+
+static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, const capsa_recipient *r, size_t nr,
+                const capsa_identity *signer)
+{
+	return seal_routes(pt, len, suite, known, r, nr, signer, NULL, 0);
 }
 
 /*
@@ -251,6 +258,14 @@ int main(int argc, char **argv)
 	emit("unknown-stanza", &b, "identity.txt", "success", pt, 1000, -1,
 	     "a stanza of unknown type example.org/route first: readers skip it");
 	free(b.data);
+
+	{
+		capsa_route_key owner = {"umbral", &me};
+		b = seal_routes(pt, 300, CAPSA_SUITE_AES_256_GCM, true, r + 1, 1, NULL, &owner, 1);
+		emit("umbral-owner", &b, "identity.txt", "success", pt, 300, -1,
+		     "an x25519 stanza to the other identity, then an umbral stanza whose owner this identity is");
+		free(b.data);
+	}
 
 	b = (buf){0};
 	buf_sink(&b, (const uint8_t *)"age-encryption.org/v1\n", 22);
