@@ -56,6 +56,12 @@ expect_exit 13 "a second grant into the same directory" \
 	"$CAPSA" grant --owner owner.txt --to "$alice" -t 2 -n 3 -o grant f.capsa
 says "refusing to overwrite"
 check "kfrag 1 unchanged" cmp -s grant/1.kfrag kfrag1.orig
+mkdir partial && : > partial/2.kfrag
+expect_exit 13 "a grant that meets an existing kfrag file" \
+	"$CAPSA" grant --owner owner.txt --to "$alice" -t 2 -n 3 -o partial f.capsa
+check "the kfrags written before it are removed" [ ! -e partial/1.kfrag ]
+check "the existing file is untouched" [ ! -s partial/2.kfrag ]
+check "nothing written after it" [ ! -e partial/3.kfrag ]
 expect_exit 0 "a second grant elsewhere" "$CAPSA" grant --owner owner.txt --to "$alice" -t 2 -n 3 -o grant2 f.capsa
 expect_exit 0 "a grant to bob" "$CAPSA" grant --owner owner.txt --to "$bob" -t 2 -n 3 -o grant-bob f.capsa
 
@@ -109,6 +115,10 @@ expect_exit 0 "bob opens with his own cfrags" "$CAPSA" open -i bob.txt --cfrag b
 check "bob's plaintext" cmp -s pt.bin bob.bin
 expect_exit 16 "a cfrag for another recipient" "$CAPSA" open -i alice.txt --cfrag 1.cfrag --cfrag bob3.cfrag -o x.bin f.capsa
 says "bob3.cfrag: receiving key: made for another recipient"
+cp 1.cfrag lying.cfrag
+printf '\001' | dd of=lying.cfrag bs=1 seek=28 conv=notrunc status=none # threshold 2 -> 1
+expect_exit 16 "one cfrag claiming threshold 1" "$CAPSA" open -i alice.txt --cfrag lying.cfrag -o x.bin f.capsa
+says "combination: the cfrags do not open the capsule"
 expect_exit 16 "a wrong identity with good cfrags" "$CAPSA" open -i bob.txt --cfrag 1.cfrag --cfrag 2.cfrag -o x.bin f.capsa
 says "1.cfrag: receiving key"
 check "no output after any refusal" [ ! -e x.bin ]

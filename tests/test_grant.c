@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <capsa/container.h>
 #include <capsa/grant.h>
@@ -182,6 +183,12 @@ static void test_forged(void)
 	bad[1].cfrag.kfrag_signature[5] ^= 0x01;
 	CHECK_STATUS(open_with(&file, &ids[ALICE], bad, 2, &rep), CAPSA_ERR_PROOF);
 	CHECK(rep.check == CAPSA_GRANT_CHECK_VERIFY && rep.index == 1 && rep.cause == CAPSA_ERR_SIGNATURE);
+	/* every cfrag claiming threshold 1: one is "enough" but the combination fails */
+	bad[0] = cf[0];
+	bad[0].threshold = 1;
+	CHECK_STATUS(open_with(&file, &ids[ALICE], bad, 1, &rep), CAPSA_ERR_KEY);
+	CHECK(rep.check == CAPSA_GRANT_CHECK_COMBINE);
+	bad[0] = cf[0];
 	/* a lying threshold field: the other cfrag's grant no longer matches */
 	bad[1] = cf[2];
 	bad[1].threshold = 1;
@@ -326,6 +333,36 @@ static void test_stanza_parse(void)
 	free(file.data);
 }
 
+/* The random-access reader takes the same route. */
+static void test_reader(void)
+{
+	buf file = seal(&ids[OWNER], 0);
+	capsa_cfrag_file cf[3];
+	capsa_grant_report rep;
+	capsa_umbral_route route = {cf + 1, 2, &rep};
+	capsa_route_key rk = {CAPSA_UMBRAL_STANZA_TYPE, &route};
+	capsa_unlock u = {.identities = &ids[ALICE], .num_identities = 1, .route_keys = &rk, .num_route_keys = 1};
+	char path[] = "/tmp/capsa-test-grant-XXXXXX";
+	int fd = mkstemp(path);
+	capsa_reader *r = NULL;
+	uint8_t got[1000];
+
+	CHECK(fd >= 0 && write(fd, file.data, file.len) == (ssize_t)file.len);
+	grant_and_reencrypt(cf, &file, ALICE, 2, 3);
+	CHECK_OK(capsa_reader_open_fd(&r, fd, &u));
+	if (r != NULL) {
+		CHECK_OK(capsa_reader_read(r, got, 20000, sizeof got, NULL));
+		CHECK_MEM(got, plaintext + 20000, sizeof got);
+	}
+	capsa_reader_close(r);
+	route.num_cfrags = 1;
+	CHECK_STATUS(capsa_reader_open_fd(&r, fd, &u), CAPSA_ERR_THRESHOLD);
+	CHECK(r == NULL && rep.check == CAPSA_GRANT_CHECK_THRESHOLD);
+	close(fd);
+	unlink(path);
+	free(file.data);
+}
+
 int main(void)
 {
 	make_keys();
@@ -336,6 +373,7 @@ int main(void)
 	test_tampered_header();
 	test_files();
 	test_stanza_parse();
+	test_reader();
 	for (int i = 0; i < NUM_IDS; i++)
 		capsa_identity_wipe(&ids[i]);
 	return check_summary();
