@@ -15,8 +15,6 @@
 
 #include "stream/stream.h"
 
-#define READ_BYTES (1u << 20)
-
 static const uint8_t bench_key[32] = "capsa bench key, not a secret!!";
 
 static capsa_status fd_sink(void *arg, const uint8_t *data, size_t len)
@@ -35,36 +33,51 @@ static capsa_status fd_sink(void *arg, const uint8_t *data, size_t len)
 	return CAPSA_OK;
 }
 
-typedef capsa_status (*feed_fn)(void *obj, const uint8_t *data, size_t len);
+typedef capsa_status (*buffer_fn)(void *obj, uint8_t **buf, size_t *len);
+typedef capsa_status (*commit_fn)(void *obj, size_t n);
 
-static capsa_status enc_feed(void *obj, const uint8_t *data, size_t len)
+static capsa_status enc_buffer(void *obj, uint8_t **buf, size_t *len)
 {
-	return capsa_stream_enc_write(obj, data, len);
+	return capsa_stream_enc_buffer(obj, buf, len);
 }
 
-static capsa_status dec_feed(void *obj, const uint8_t *data, size_t len)
+static capsa_status enc_commit(void *obj, size_t n)
 {
-	return capsa_stream_dec_write(obj, data, len);
+	return capsa_stream_enc_commit(obj, n);
 }
 
-/* Reads |fd| to its end in large blocks and feeds everything to |feed|. */
-static capsa_status pump(int fd, feed_fn feed, void *obj)
+static capsa_status dec_buffer(void *obj, uint8_t **buf, size_t *len)
 {
-	uint8_t *buf = malloc(READ_BYTES);
-	capsa_status st = buf ? CAPSA_OK : CAPSA_ERR_NOMEM;
+	return capsa_stream_dec_buffer(obj, buf, len);
+}
+
+static capsa_status dec_commit(void *obj, size_t n)
+{
+	return capsa_stream_dec_commit(obj, n);
+}
+
+/* Reads |fd| to its end straight into the engine's buffers: no copy in between. */
+static capsa_status pump(int fd, buffer_fn buffer, commit_fn commit, void *obj)
+{
+	capsa_status st = CAPSA_OK;
 
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	while (st == CAPSA_OK) {
-		ssize_t n = read(fd, buf, READ_BYTES);
+		uint8_t *buf;
+		size_t len;
+		ssize_t n;
+
+		if ((st = buffer(obj, &buf, &len)) != CAPSA_OK)
+			break;
+		n = read(fd, buf, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			st = CAPSA_ERR_IO;
 		if (n <= 0)
 			break;
-		st = feed(obj, buf, (size_t)n);
+		st = commit(obj, (size_t)n);
 	}
-	free(buf);
 	return st;
 }
 
@@ -76,11 +89,11 @@ static capsa_status run(bool seal, const capsa_stream_params *p, int in, int out
 
 	if (seal) {
 		if ((st = capsa_stream_enc_new(&enc, p, NULL, fd_sink, &out)) == CAPSA_OK &&
-		    (st = pump(in, enc_feed, enc)) == CAPSA_OK)
+		    (st = pump(in, enc_buffer, enc_commit, enc)) == CAPSA_OK)
 			st = capsa_stream_enc_finish(enc);
 	} else {
 		if ((st = capsa_stream_dec_new(&dec, p, fd_sink, &out)) == CAPSA_OK &&
-		    (st = pump(in, dec_feed, dec)) == CAPSA_OK)
+		    (st = pump(in, dec_buffer, dec_commit, dec)) == CAPSA_OK)
 			st = capsa_stream_dec_finish(dec);
 	}
 	capsa_stream_enc_free(enc);

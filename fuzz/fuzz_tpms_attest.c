@@ -2,7 +2,8 @@
  * The TPM 2.0 verifier's parsers on untrusted bytes. The first byte picks the
  * target: 0 TPMS_ATTEST, 1 TPM2B_PUBLIC (and the AK name), 2 TPMT_SIGNATURE,
  * 3 a whole quote verification over u16-prefixed AK public, attest and
- * signature followed by the claimed PCR values. Seeds are from a real swtpm.
+ * signature followed by the claimed PCR values, 4 an EK certificate (DER)
+ * after a u16-prefixed EK public. Seeds are from a real swtpm.
  */
 #include <string.h>
 
@@ -33,6 +34,16 @@ static void fuzz_verify(const uint8_t *data, size_t size)
 		__builtin_trap(); /* an OK status must mean every check passed */
 }
 
+static capsa_status fuzz_ek_cert(const uint8_t *data, size_t size)
+{
+	capsa_cbs cbs, ek;
+
+	capsa_cbs_init(&cbs, data, size);
+	if (!capsa_cbs_get_u16_prefixed(&cbs, &ek))
+		return CAPSA_ERR_DECODE;
+	return capsa_tpm2_ek_cert_matches(ek.data, ek.len, cbs.data, cbs.len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	capsa_tpm2_attest at;
@@ -57,6 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3:
 		fuzz_verify(data + 1, size - 1);
+		break;
+	case 4:
+		st = fuzz_ek_cert(data + 1, size - 1);
 		break;
 	}
 	(void)st; /* only crashes, hangs and sanitizer reports matter here */

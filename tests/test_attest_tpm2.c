@@ -6,6 +6,7 @@
  * ActivateCredential), measurement into the PCR, quotes and their
  * verification without a TPM, every kind of tampering, and PCR-sealed secrets.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,12 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <ftw.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "attest/base64.h"
 #include "attest/tpm2.h"
 #include "attest/tpm2_esys.h"
 #include "attest/verifier.h"
@@ -30,35 +34,41 @@
 
 typedef struct swtpm {
 	pid_t pid;
+	pid_t group; /* the janitor's process group: swtpm_setup and what it spawns join it */
 	char dir[64];
 	char tcti[128];
 } swtpm;
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* Removes the state directory and everything in it (not for signal handlers). */
+static void remove_tree(swtpm *s)
+{
+	if (s->dir[0] != '\0')
+		nftw(s->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	s->dir[0] = '\0';
+}
+
 static swtpm tpms[2];
 
-/* Kills and cleans up; async-signal-safe (kill, waitpid, unlink, rmdir only). */
-static void swtpm_stop(swtpm *s)
+/* Kills swtpm; async-signal-safe (kill and waitpid only). */
+static void swtpm_kill(swtpm *s)
 {
-	static const char *const files[] = {"sock", "sock.ctrl", "tpm2-00.permall", "tpm2-00.volatilestate",
-	                                    ".lock"};
-	char path[96];
-
 	if (s->pid > 0) {
 		kill(s->pid, SIGTERM);
 		waitpid(s->pid, NULL, 0);
 		s->pid = 0;
 	}
-	if (s->dir[0] == '\0')
-		return;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		size_t n = strlen(s->dir), m = strlen(files[i]);
-		memcpy(path, s->dir, n);
-		path[n] = '/';
-		memcpy(path + n + 1, files[i], m + 1);
-		unlink(path);
-	}
-	rmdir(s->dir);
-	s->dir[0] = '\0';
+}
+
+static void swtpm_stop(swtpm *s)
+{
+	swtpm_kill(s);
+	remove_tree(s);
 }
 
 static void stop_all(void)
@@ -67,9 +77,11 @@ static void stop_all(void)
 	swtpm_stop(&tpms[1]);
 }
 
+/* Kills the TPMs; the janitors remove their directories once this process is gone. */
 static void on_signal(int sig)
 {
-	stop_all();
+	swtpm_kill(&tpms[0]);
+	swtpm_kill(&tpms[1]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -92,10 +104,11 @@ static void swtpm_exec(const swtpm *s)
 }
 
 /*
- * A janitor outlives even a SIGKILLed test for just long enough to remove the
- * state directory: it waits for EOF on a pipe whose write end only the test
- * holds (close-on-exec keeps it out of swtpm). swtpm itself dies with the test
- * through PR_SET_PDEATHSIG.
+ * A janitor outlives even a SIGKILLed test for just long enough to clean up:
+ * it waits for EOF on a pipe whose write end only the test holds
+ * (close-on-exec keeps it out of swtpm), then terminates its process group
+ * (swtpm_setup and the swtpm it runs join it) and removes the state
+ * directory. swtpm itself also dies with the test through PR_SET_PDEATHSIG.
  */
 static void start_janitor(swtpm *s)
 {
@@ -108,20 +121,73 @@ static void start_janitor(swtpm *s)
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
 	if ((pid = fork()) == 0) {
 		int devnull = open("/dev/null", O_RDWR);
+		setpgid(0, 0);
+		signal(SIGTERM, SIG_IGN);
 		dup2(devnull, STDOUT_FILENO);
 		dup2(devnull, STDERR_FILENO);
 		close(fds[1]);
 		while (read(fds[0], &c, 1) != 0 && errno == EINTR)
 			;
-		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL); /* let swtpm die first */
-		s->pid = 0;
-		swtpm_stop(s);
+		kill(-getpid(), SIGTERM);
+		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL); /* let them die first */
+		remove_tree(s);
 		_exit(0);
 	}
 	close(fds[0]);
 	if (pid < 0)
 		close(fds[1]);
+	else
+		setpgid(pid, pid); /* also here, so the group exists before swtpm_setup joins it */
+	s->group = pid > 0 ? pid : 0;
 	/* fds[1] stays open, unused, until this process ends. */
+}
+
+/* Writes |text| to the file |name| in |dir|. */
+static bool write_file(const char *dir, const char *name, const char *text)
+{
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((fp = fopen(path, "w")) == NULL)
+		return false;
+	fputs(text, fp);
+	return fclose(fp) == 0;
+}
+
+/*
+ * Manufactures the TPM as a vendor would, with swtpm_setup: EKs and their
+ * certificates in NV memory, signed by a throwaway local CA that lives in the
+ * state directory (never in /var/lib/swtpm-localca).
+ */
+static bool swtpm_manufacture(const swtpm *s)
+{
+	char ca[96], conf[512], setup[512], cfg_path[96], log[96];
+	pid_t pid;
+	int status;
+
+	snprintf(ca, sizeof ca, "%s/ca", s->dir);
+	snprintf(conf, sizeof conf, "statedir = %s\nsigningkey = %s/signkey.pem\nissuercert = %s/issuercert.pem\n"
+	         "certserial = %s/certserial\n", ca, ca, ca, ca);
+	snprintf(setup, sizeof setup, "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = "
+	         "%s/localca.conf\ncreate_certs_tool_options = /etc/swtpm-localca.options\nactive_pcr_banks = "
+	         "sha256\n", s->dir);
+	snprintf(cfg_path, sizeof cfg_path, "%s/setup.conf", s->dir);
+	snprintf(log, sizeof log, "%s/setup.log", s->dir);
+	if (mkdir(ca, 0700) != 0 || !write_file(s->dir, "localca.conf", conf) || !write_file(s->dir, "setup.conf", setup))
+		return false;
+	if ((pid = fork()) == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		if (s->group > 0)
+			setpgid(0, s->group);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+		execlp("swtpm_setup", "swtpm_setup", "--tpm2", "--tpmstate", s->dir, "--create-ek-cert", "--config",
+		       cfg_path, "--logfile", log, (char *)NULL);
+		_exit(127);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* True once swtpm accepts connections on |path| (the socket file appears before listen()). */
@@ -138,8 +204,11 @@ static bool accepts(const char *path)
 	return ok;
 }
 
-/* Starts swtpm and waits (up to 5 s) for its socket. Returns false if it does not come up. */
-static bool swtpm_start(swtpm *s)
+/*
+ * Starts swtpm (first manufactured with EK certificates if |manufacture|) and
+ * waits (up to 5 s) for its socket. Returns false if it does not come up.
+ */
+static bool swtpm_start(swtpm *s, bool manufacture)
 {
 	char sock[96];
 
@@ -149,6 +218,8 @@ static bool swtpm_start(swtpm *s)
 		return false;
 	}
 	start_janitor(s);
+	if (manufacture && !swtpm_manufacture(s))
+		return false;
 	snprintf(sock, sizeof sock, "%s/sock", s->dir);
 	snprintf(s->tcti, sizeof s->tcti, "swtpm:path=%s", sock);
 	if ((s->pid = fork()) < 0)
@@ -324,6 +395,116 @@ out:
 	free(foreign_ek);
 }
 
+/* Reads the first certificate of the PEM file |name| in the local CA's directory as DER (free()). */
+static uint8_t *ca_cert_der(const char *name, size_t *len)
+{
+	static char text[16384];
+	char path[128], *begin, *end;
+	uint8_t *der = NULL;
+	size_t n;
+	FILE *fp;
+
+	*len = 0;
+	snprintf(path, sizeof path, "%s/ca/%s", tpms[0].dir, name);
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	n = fread(text, 1, sizeof text - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	if ((begin = strstr(text, "-----BEGIN CERTIFICATE-----")) == NULL ||
+	    (end = strstr(begin, "-----END CERTIFICATE-----")) == NULL)
+		return NULL;
+	begin += strlen("-----BEGIN CERTIFICATE-----");
+	if (capsa_base64_decode(&der, len, begin, (size_t)(end - begin)) != CAPSA_OK)
+		return NULL;
+	return der;
+}
+
+/* The EK certificate chains to the (here: swtpm's local) manufacturer root and names the EK. */
+static void test_ek_chain(fixture *f, const uint8_t *cert, size_t cert_len, const uint8_t *ek_rsa, size_t ek_rsa_len,
+                          const uint8_t *foreign_rsa, size_t foreign_rsa_len)
+{
+	size_t root_len, inter_len;
+	uint8_t *root = ca_cert_der("swtpm-localca-rootca-cert.pem", &root_len);
+	uint8_t *inter = ca_cert_der("issuercert.pem", &inter_len), *bad = malloc(cert_len);
+	const uint8_t *inters[1] = {inter};
+	const int64_t now = (int64_t)time(NULL);
+	char why[256];
+
+	CHECK(root != NULL && inter != NULL && bad != NULL);
+	if (root == NULL || inter == NULL || bad == NULL)
+		goto out;
+	CHECK_OK(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, inters, &inter_len, 1, root, root_len,
+	                                   now, why, sizeof why));
+	/* Another TPM's EK presented with this certificate. */
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(foreign_rsa, foreign_rsa_len, cert, cert_len, inters, &inter_len, 1,
+	                                       root, root_len, now, why, sizeof why),
+	             CAPSA_ERR_MISMATCH);
+	CHECK(strstr(why, "does not certify this EK") != NULL);
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(f->ek, f->ek_len, cert, cert_len, inters, &inter_len, 1, root, root_len,
+	                                       now, why, sizeof why),
+	             CAPSA_ERR_MISMATCH);
+	/* A wrong root, a missing intermediate, a time before the certificates existed. */
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, NULL, NULL, 0, inter, inter_len,
+	                                       now, why, sizeof why),
+	             CAPSA_ERR_CERT);
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, NULL, NULL, 0, root, root_len, now,
+	                                       why, sizeof why),
+	             CAPSA_ERR_CERT);
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, cert, cert_len, inters, &inter_len, 1, root, root_len,
+	                                       now - 86400, why, sizeof why),
+	             CAPSA_ERR_CERT);
+	/* The certificate's signature flipped. */
+	memcpy(bad, cert, cert_len);
+	bad[cert_len - 1] ^= 1;
+	CHECK_STATUS(capsa_tpm2_ek_cert_verify(ek_rsa, ek_rsa_len, bad, cert_len, inters, &inter_len, 1, root, root_len,
+	                                       now, why, sizeof why),
+	             CAPSA_ERR_CERT);
+out:
+	free(root);
+	free(inter);
+	free(bad);
+}
+
+/* The EK certificate swtpm_setup stored, and what it certifies. */
+static void test_ek_cert(fixture *f)
+{
+	uint8_t *cert = NULL, *ek_rsa = NULL, *foreign_rsa = NULL, *none = NULL;
+	size_t cert_len = 0, ek_rsa_len = 0, foreign_rsa_len = 0, none_len = 0;
+	bool match;
+
+	CHECK_OK(capsa_tpm2_ek_cert(f->tpm, true, &cert, &cert_len));
+	CHECK_OK(capsa_tpm2_ek_rsa_public(f->tpm, &ek_rsa, &ek_rsa_len));
+	CHECK_OK(capsa_tpm2_ek_rsa_public(f->foreign, &foreign_rsa, &foreign_rsa_len));
+	if (cert == NULL || ek_rsa == NULL || foreign_rsa == NULL)
+		goto out;
+	/* The certificate names the EK that capsa re-derives from the L-1 template. */
+	CHECK_OK(capsa_tpm2_ek_cert_matches(ek_rsa, ek_rsa_len, cert, cert_len));
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(foreign_rsa, foreign_rsa_len, cert, cert_len), CAPSA_ERR_MISMATCH);
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(f->ek, f->ek_len, cert, cert_len), CAPSA_ERR_MISMATCH);
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(f->ak, f->ak_len, cert, cert_len), CAPSA_ERR_KEY);
+	CHECK_STATUS(capsa_tpm2_ek_cert_matches(ek_rsa, ek_rsa_len, cert, cert_len - 1), CAPSA_ERR_DECODE);
+	test_ek_chain(f, cert, cert_len, ek_rsa, ek_rsa_len, foreign_rsa, foreign_rsa_len);
+	/* A certified EK then enrolls the AK. */
+	CHECK_OK(enroll(f->tpm, ek_rsa, ek_rsa_len, f->ak, f->ak_len, &match));
+	CHECK(match);
+	{
+		capsa_cbb cbb = {0};
+		if (capsa_cbb_init(&cbb, 2048) && capsa_cbb_add_u16_prefixed(&cbb, ek_rsa, ek_rsa_len) &&
+		    capsa_cbb_add_bytes(&cbb, cert, cert_len) && !cbb.failed)
+			write_seed("swtpm-ek-rsa-cert", 4, cbb.buf, cbb.len);
+		capsa_cbb_cleanup(&cbb);
+	}
+	/* swtpm_setup stores no P-256 EK certificate, and the foreign TPM none at all. */
+	CHECK_STATUS(capsa_tpm2_ek_cert(f->tpm, false, &none, &none_len), CAPSA_ERR_TPM);
+	CHECK_STATUS(capsa_tpm2_ek_cert(f->foreign, true, &none, &none_len), CAPSA_ERR_TPM);
+	CHECK(none == NULL && none_len == 0);
+out:
+	free(cert);
+	free(ek_rsa);
+	free(foreign_rsa);
+}
+
 /* A tampered credential blob is refused by the TPM (integrity HMAC) or the parser. */
 static void test_credential_tampered(fixture *f)
 {
@@ -440,17 +621,18 @@ static void test_every_flip(fixture *f, const capsa_tpm2_quote_out *q)
 /* Offset of the clock in a quote whose signer name is 34 and extraData 32 bytes. */
 #define CLOCK_OFFSET (4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2 + 32)
 
-static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
+/* Bytes of the quote body changed: each refusal names what noticed. */
+static void test_tampered_body(fixture *f, const capsa_tpm2_quote_out *q)
 {
 	capsa_tpm2_evidence ev;
-	uint8_t attest[CAPSA_TPM2_MAX_BLOB], sig[CAPSA_TPM2_MAX_BLOB], other_binding[32], pcr[32];
+	uint8_t attest[CAPSA_TPM2_MAX_BLOB], sig[CAPSA_TPM2_MAX_BLOB];
+	const size_t extra_offset = 4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2;
 
 	capsa_tpm2_quote_evidence(q, &ev);
 	memcpy(attest, q->attest, q->attest_len);
 	memcpy(sig, q->signature, q->signature_len);
-
-	/* A byte of the signed body (the clock): only the signature notices. */
 	ev.attest = attest;
+	/* A byte of the signed body (the clock): only the signature notices. */
 	attest[CLOCK_OFFSET] ^= 0x01;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-signature");
 	attest[CLOCK_OFFSET] ^= 0x01;
@@ -459,9 +641,9 @@ static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "quote-magic,ak-signature");
 	attest[0] ^= 0x80;
 	/* The qualifying data itself: the binding and the signature both fail. */
-	attest[4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2] ^= 0x01;
+	attest[extra_offset] ^= 0x01;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-signature,binding");
-	attest[4 + 2 + 2 + CAPSA_TPM2_NAME_BYTES + 2] ^= 0x01;
+	attest[extra_offset] ^= 0x01;
 	/* Cut short, or with a byte appended: not even parsed. */
 	ev.attest_len = q->attest_len - 1;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_DECODE, "quote-parse");
@@ -470,20 +652,25 @@ static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_DECODE, "quote-parse");
 	ev.attest = q->attest;
 	ev.attest_len = q->attest_len;
-
 	/* The signature's last byte (in s). */
 	ev.signature = sig;
 	sig[q->signature_len - 1] ^= 0x01;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-signature");
-	ev.signature = q->signature;
+}
 
+/* Genuine evidence for other keys or another nonce, or from an AK the verifier does not trust. */
+static void test_wrong_binding_or_ak(fixture *f, const capsa_tpm2_quote_out *q)
+{
+	capsa_tpm2_evidence ev;
+	uint8_t other_binding[32];
+
+	capsa_tpm2_quote_evidence(q, &ev);
 	/* A stale or foreign nonce: the binding the verifier expects differs. */
 	CHECK_OK(capsa_attest_binding(other_binding, keeper_keys, sizeof keeper_keys, (const uint8_t *)"stale", 5));
 	expect_refused(&ev, f->ak_name, 1, other_binding, CAPSA_ERR_EVIDENCE, "binding");
 	/* The same nonce but other keys. */
 	CHECK_OK(capsa_attest_binding(other_binding, (const uint8_t *)"other keys", 10, nonce, sizeof nonce));
 	expect_refused(&ev, f->ak_name, 1, other_binding, CAPSA_ERR_EVIDENCE, "binding");
-
 	/* An AK the verifier never enrolled. */
 	expect_refused(&ev, f->foreign_ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "ak-trusted");
 	expect_refused(&ev, NULL, 0, f->binding, CAPSA_ERR_EVIDENCE, "ak-trusted");
@@ -495,33 +682,36 @@ static void test_quote_tampered(fixture *f, const capsa_tpm2_quote_out *q)
 	ev.ak_public = f->ek;
 	ev.ak_public_len = f->ek_len;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_DECODE, "quote-parse");
-	ev.ak_public = q->ak_public;
-	ev.ak_public_len = q->ak_public_len;
+}
 
+/* PCR values that are not the quoted ones, a measurement PCR not quoted, no expected binding. */
+static void test_wrong_pcrs(fixture *f, const capsa_tpm2_quote_out *q)
+{
+	capsa_tpm2_evidence ev;
+	capsa_tpm2_trust trust = {.ak_names = f->ak_name, .num_ak_names = 1, .measurement_pcr = 23};
+	capsa_attest_expect expect = {.report_data = f->binding, .report_data_len = 32};
+	capsa_attest_result res;
+	uint8_t pcr[32];
+
+	capsa_tpm2_quote_evidence(q, &ev);
 	/* The PCR changed after the quote: the values now claimed do not match the quoted digest. */
 	CHECK_OK(capsa_tpm2_pcr_extend(f->tpm, CAPSA_TPM2_PCR, f->measurement));
 	CHECK_OK(capsa_tpm2_pcr_read(f->tpm, CAPSA_TPM2_PCR, pcr));
 	CHECK(memcmp(pcr, q->pcr_value, 32) != 0);
 	ev.pcr_values = pcr;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "pcr-digest");
-	/* No values, or one too many. */
 	ev.pcr_values_len = 0;
 	expect_refused(&ev, f->ak_name, 1, f->binding, CAPSA_ERR_EVIDENCE, "pcr-digest");
 	ev.pcr_values = q->pcr_value;
 	ev.pcr_values_len = 32;
-	{
-		capsa_tpm2_trust trust = {.ak_names = f->ak_name, .num_ak_names = 1, .measurement_pcr = 23};
-		capsa_attest_expect expect = {.report_data = f->binding, .report_data_len = 32};
-		capsa_attest_result res;
-		/* The verifier's measurement PCR is not the quoted one. */
-		CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
-		CHECK(strcmp(failed_checks(&res), "pcr-digest") == 0);
-		/* No expected binding at all. */
-		trust.measurement_pcr = CAPSA_TPM2_PCR;
-		expect.report_data_len = 0;
-		CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
-		CHECK(strcmp(failed_checks(&res), "binding") == 0);
-	}
+	/* The verifier's measurement PCR (23) is not the quoted one. */
+	CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
+	CHECK(strcmp(failed_checks(&res), "pcr-digest") == 0);
+	/* No expected binding at all. */
+	trust.measurement_pcr = CAPSA_TPM2_PCR;
+	expect.report_data_len = 0;
+	CHECK_STATUS(capsa_tpm2_verify(&ev, &trust, &expect, &res), CAPSA_ERR_EVIDENCE);
+	CHECK(strcmp(failed_checks(&res), "binding") == 0);
 	/* Put the measurement back for what follows. */
 	CHECK_OK(capsa_tpm2_pcr_reset(f->tpm, CAPSA_TPM2_PCR));
 	CHECK_OK(capsa_tpm2_pcr_extend(f->tpm, CAPSA_TPM2_PCR, f->measurement));
@@ -578,7 +768,9 @@ static void test_quotes(fixture *f)
 	CHECK(q.attest_len < CAPSA_TPM2_MAX_BLOB && q.signature_len < CAPSA_TPM2_MAX_BLOB);
 	write_seeds(f, &q);
 	test_quote_good(f, &q);
-	test_quote_tampered(f, &q);
+	test_tampered_body(f, &q);
+	test_wrong_binding_or_ak(f, &q);
+	test_wrong_pcrs(f, &q);
 	test_every_flip(f, &q);
 	test_other_program(f);
 	capsa_tpm2_quote_free(&q);
@@ -653,6 +845,66 @@ static void test_nothing_left_loaded(fixture *f)
 	CHECK(handles_in_use(f->foreign, loaded_session_first) == 0);
 }
 
+/* True if |needle| occurs in the file at |path|. */
+static bool file_contains(const char *path, const uint8_t *needle, size_t n)
+{
+	static uint8_t buf[1 << 20];
+	FILE *fp = fopen(path, "rb");
+	size_t len;
+	bool found = false;
+
+	if (fp == NULL)
+		return false;
+	len = fread(buf, 1, sizeof buf, fp);
+	fclose(fp);
+	for (size_t i = 0; i + n <= len && !found; i++)
+		found = memcmp(buf + i, needle, n) == 0;
+	return found;
+}
+
+/*
+ * Everything the TPM and capsa exchange while sealing, unsealing and
+ * activating a credential, captured
+ * by tpm2-tss's pcap TCTI: the secret must not appear in it (parameter
+ * encryption), while the capture itself is real (the AK public crosses it).
+ */
+static void test_bus_never_sees_secret(fixture *f)
+{
+	static const uint8_t secret[] = "bus-sniffing must not reveal this secret";
+	char pcap[128], tcti[192];
+	capsa_tpm2 *tpm = NULL;
+	uint8_t out[128], *blob = NULL, *ak = NULL;
+	size_t out_len = 0, blob_len = 0, ak_len = 0;
+
+	snprintf(pcap, sizeof pcap, "%s/bus.pcap", tpms[0].dir);
+	snprintf(tcti, sizeof tcti, "pcap:%s", tpms[0].tcti);
+	setenv("TCTI_PCAP_FILE", pcap, 1);
+	CHECK_OK(capsa_tpm2_open(&tpm, tcti));
+	if (tpm == NULL)
+		return;
+	CHECK_OK(capsa_tpm2_ak_public(tpm, &ak, &ak_len));
+	CHECK_OK(capsa_tpm2_seal(tpm, CAPSA_TPM2_PCR, NULL, secret, sizeof secret, &blob, &blob_len));
+	CHECK_OK(capsa_tpm2_unseal(tpm, blob, blob_len, out, &out_len));
+	CHECK(out_len == sizeof secret && memcmp(out, secret, sizeof secret) == 0);
+	{
+		/* The enrollment secret comes back from ActivateCredential encrypted too. */
+		uint8_t *id = NULL, *enc = NULL;
+		size_t id_len = 0, enc_len = 0;
+		CHECK_OK(capsa_tpm2_make_credential(f->ek, f->ek_len, f->ak, f->ak_len, secret, 32, &id, &id_len, &enc,
+		                                    &enc_len));
+		CHECK_OK(capsa_tpm2_activate_credential(tpm, id, id_len, enc, enc_len, out, &out_len));
+		CHECK(out_len == 32 && memcmp(out, secret, 32) == 0);
+		free(id);
+		free(enc);
+	}
+	capsa_tpm2_close(tpm);
+	CHECK(ak != NULL && file_contains(pcap, ak + 2 + 2 + 2 + 4 + 2, 16)); /* from the AK's curve parameters on */
+	CHECK(!file_contains(pcap, secret, 16));
+	CHECK(!file_contains(pcap, secret + 16, 16));
+	free(ak);
+	free(blob);
+}
+
 int main(void)
 {
 	fixture f = {0};
@@ -664,9 +916,14 @@ int main(void)
 	signal(SIGTERM, on_signal);
 	signal(SIGABRT, on_signal);
 	signal(SIGSEGV, on_signal);
-	if (!swtpm_start(&tpms[0]) || !swtpm_start(&tpms[1])) {
-		fprintf(stderr, "FAIL: could not start swtpm (is it installed? see scripts/deps)\n");
+	if (!swtpm_start(&tpms[0], true) || !swtpm_start(&tpms[1], false)) {
+		fprintf(stderr, "FAIL: could not set up or start swtpm (swtpm and swtpm-tools: see scripts/deps)\n");
 		return 1;
+	}
+	{
+		capsa_tpm2 *nowhere = (capsa_tpm2 *)&f;
+		CHECK_STATUS(capsa_tpm2_open(&nowhere, "swtpm:path=/nonexistent/capsa-tpm"), CAPSA_ERR_TPM);
+		CHECK(nowhere == NULL);
 	}
 	CHECK_OK(capsa_tpm2_open(&f.tpm, tpms[0].tcti));
 	CHECK_OK(capsa_tpm2_open(&f.foreign, tpms[1].tcti));
@@ -675,9 +932,11 @@ int main(void)
 	test_keys(&f);
 	test_credential(&f);
 	test_credential_rsa(&f);
+	test_ek_cert(&f);
 	test_credential_tampered(&f);
 	test_quotes(&f);
 	test_seal(&f);
+	test_bus_never_sees_secret(&f);
 	test_nothing_left_loaded(&f);
 	capsa_tpm2_close(f.tpm);
 	capsa_tpm2_close(f.foreign);

@@ -10,6 +10,7 @@ libdir=$(ls -d "$prefix"/lib*/ | head -n1)
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 test -f "$prefix/include/capsa/status.h"
 test -x "$prefix/bin/capsa"
+test -f "$prefix/share/man/man1/capsa.1"
 pkg-config --exists capsa
 built=0
 for src in "$CAPSA_SOURCE"/examples/*.c; do

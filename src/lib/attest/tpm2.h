@@ -7,13 +7,16 @@
  *
  *   attester (needs a TPM, through tpm2-tss ESYS and a TCTI string)
  *     capsa_tpm2_open / capsa_tpm2_close
- *     capsa_tpm2_ek_public, capsa_tpm2_ak_public      keys for enrollment
+ *     capsa_tpm2_ek_public, capsa_tpm2_ek_rsa_public,
+ *     capsa_tpm2_ak_public, capsa_tpm2_ek_cert        keys for enrollment
  *     capsa_tpm2_activate_credential                  answers the enrollment challenge
  *     capsa_tpm2_pcr_reset / _extend / _read          the measurement PCR
  *     capsa_tpm2_quote                                evidence
  *     capsa_tpm2_seal / capsa_tpm2_unseal             secrets bound to the PCR
  *
  *   verifier (no TPM, library only, every input untrusted)
+ *     capsa_tpm2_ek_cert_verify                       the EK is certified by a pinned root
+ *     capsa_tpm2_ek_cert_matches                      an EK certificate names this EK
  *     capsa_tpm2_make_credential                      the enrollment challenge (software)
  *     capsa_tpm2_ak_name                              what enrollment records
  *     capsa_tpm2_verify                               checks a quote, fills capsa_attest_result
@@ -21,18 +24,25 @@
  * Keys. The endorsement key (EK) is the TCG default ECC NIST P-256 EK
  * (EK Credential Profile template L-2) or, for TPMs whose EK certificate is
  * RSA, the default RSA 2048 EK (template L-1); both are primary keys of the
- * endorsement hierarchy. The attestation key (AK) is an ECC NIST P-256 restricted signing
- * key (ECDSA-SHA256, fixedTPM, fixedParent, sensitiveDataOrigin), also a
- * primary of the endorsement hierarchy. Both are derived from the TPM's
+ * endorsement hierarchy. The attestation key (AK) is an ECC NIST P-256
+ * restricted signing key (ECDSA-SHA256, fixedTPM, fixedParent,
+ * sensitiveDataOrigin), also a primary of the endorsement hierarchy. Both are derived from the TPM's
  * endorsement seed, so they are the same on every call and nothing needs to
  * be stored on the attester; only transient handles are used, and each call
  * flushes what it loaded (swtpm has three transient object slots).
  *
+ * Sessions. Plain commands authorise with the (empty) password. Commands
+ * that carry a secret (Create when sealing, Unseal, ActivateCredential) run
+ * in a session salted with a TPM storage key (SRK or EK) and with AES-128-CFB
+ * parameter encryption, so the secret never crosses the TPM's bus in the
+ * clear; Unseal's session is the PolicyPCR policy session itself.
+ *
  * Trust in the AK. A verifier accepts a quote only from an AK whose name
  * (nameAlg || SHA-256(TPMT_PUBLIC), 34 bytes) it has recorded as trusted.
  * It records it after enrollment: the verifier, holding the attester's EK
- * public (trusted out of band: an EK certificate or an operator's pinning),
- * calls capsa_tpm2_make_credential with a fresh random secret; the attester
+ * public (trusted by capsa_tpm2_ek_cert_verify: an EK certificate that chains
+ * to a pinned manufacturer root; or pinned by an operator), calls
+ * capsa_tpm2_make_credential with a fresh random secret; the attester
  * runs capsa_tpm2_activate_credential and returns the secret; if it equals
  * (capsa_ct_equal) the one sent, the TPM that holds that EK also holds an AK
  * with exactly that name, and the verifier stores capsa_tpm2_ak_name() as its
@@ -56,6 +66,7 @@
 #ifndef CAPSA_ATTEST_TPM2_H
 #define CAPSA_ATTEST_TPM2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,6 +111,35 @@ capsa_status capsa_tpm2_make_credential(const uint8_t *ek_pub, size_t ek_pub_len
                                         const uint8_t *secret, size_t secret_len,
                                         uint8_t **id_object, size_t *id_object_len,
                                         uint8_t **enc_secret, size_t *enc_secret_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_tpm2_ek_cert_matches checks that the DER X.509 certificate
+ * |cert_der| (as read by capsa_tpm2_ek_cert) certifies exactly the EK in
+ * |ek_pub| (its SubjectPublicKeyInfo is that key). It does not validate the
+ * certificate's chain: capsa_tpm2_ek_cert_verify does both. Returns CAPSA_OK,
+ * CAPSA_ERR_DECODE (malformed certificate or EK), CAPSA_ERR_KEY (not an EK
+ * capsa can use) or CAPSA_ERR_MISMATCH (another key).
+ */
+capsa_status capsa_tpm2_ek_cert_matches(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *cert_der,
+                                        size_t cert_der_len) CAPSA_MUST_CHECK;
+
+#define CAPSA_TPM2_MAX_EK_CHAIN 4
+
+/*
+ * capsa_tpm2_ek_cert_verify decides whether |ek_pub| belongs to a genuine
+ * TPM: its EK certificate |cert_der| must chain through exactly the
+ * |num_inter| (at most CAPSA_TPM2_MAX_EK_CHAIN) DER intermediates |inter_der|
+ * (listed from the root's side down) to the pinned manufacturer root
+ * |root_der| at time |at| (unix seconds), and must certify exactly that EK
+ * (capsa_tpm2_ek_cert_matches). A reason goes to |why| on failure. Returns
+ * CAPSA_OK, CAPSA_ERR_DECODE (a malformed certificate or EK), CAPSA_ERR_CERT
+ * (the chain does not verify), CAPSA_ERR_MISMATCH or CAPSA_ERR_KEY (the
+ * certificate is for another key, or the EK is unusable) or CAPSA_ERR_ARG.
+ */
+capsa_status capsa_tpm2_ek_cert_verify(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *cert_der,
+                                       size_t cert_der_len, const uint8_t *const *inter_der,
+                                       const size_t *inter_len, size_t num_inter, const uint8_t *root_der,
+                                       size_t root_len, int64_t at, char *why, size_t why_len) CAPSA_MUST_CHECK;
 
 /*
  * capsa_tpm2_expected_pcr computes the value a freshly reset PCR holds after
@@ -158,7 +198,8 @@ typedef struct capsa_tpm2 capsa_tpm2;
  * capsa_tpm2_open connects to the TPM named by |tcti| in tpm2-tss TCTI loader
  * syntax, e.g. "swtpm:host=127.0.0.1,port=2321", "device:/dev/tpmrm0", or
  * NULL for the loader's default. Startup is sent if the TPM needs it.
- * Returns CAPSA_OK, CAPSA_ERR_ARG, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM.
+ * Returns CAPSA_OK, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM (no such TPM, or it does
+ * not answer).
  */
 capsa_status capsa_tpm2_open(capsa_tpm2 **out, const char *tcti) CAPSA_MUST_CHECK;
 /* capsa_tpm2_close flushes and disconnects; safe on NULL. */
@@ -172,6 +213,15 @@ void capsa_tpm2_close(capsa_tpm2 *tpm);
 capsa_status capsa_tpm2_ek_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
 capsa_status capsa_tpm2_ek_rsa_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
 capsa_status capsa_tpm2_ak_public(capsa_tpm2 *tpm, uint8_t **out, size_t *out_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_tpm2_ek_cert reads the EK certificate (DER) that the TPM's maker
+ * stored in NV memory at the TCG index for the RSA 2048 EK (0x01c00002,
+ * |rsa| true) or the ECC P-256 EK (0x01c0000a) into a fresh buffer (free()).
+ * Returns CAPSA_OK, CAPSA_ERR_TPM (no such index, or unreadable),
+ * CAPSA_ERR_DECODE (empty or larger than 4096 bytes) or CAPSA_ERR_NOMEM.
+ */
+capsa_status capsa_tpm2_ek_cert(capsa_tpm2 *tpm, bool rsa, uint8_t **der, size_t *der_len) CAPSA_MUST_CHECK;
 
 /*
  * capsa_tpm2_activate_credential runs TPM2_ActivateCredential with the AK and

@@ -106,15 +106,33 @@ void capsa_tpm2_flush(capsa_tpm2 *tpm, ESYS_TR *handle)
 	*handle = ESYS_TR_NONE;
 }
 
-capsa_status capsa_tpm2_policy_session(capsa_tpm2 *tpm, bool trial, ESYS_TR *session)
+capsa_status capsa_tpm2_trial_session(capsa_tpm2 *tpm, ESYS_TR *session)
 {
 	TPMT_SYM_DEF sym = {.algorithm = TPM2_ALG_NULL};
 	TSS2_RC rc = Esys_StartAuthSession(tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-	                                   ESYS_TR_NONE, NULL, trial ? TPM2_SE_TRIAL : TPM2_SE_POLICY, &sym,
+	                                   ESYS_TR_NONE, NULL, TPM2_SE_TRIAL, &sym,
 	                                   TPM2_ALG_SHA256, session);
 
 	if (rc != TSS2_RC_SUCCESS) {
 		*session = ESYS_TR_NONE;
+		return CAPSA_ERR_TPM;
+	}
+	return CAPSA_OK;
+}
+
+capsa_status capsa_tpm2_secure_session(capsa_tpm2 *tpm, TPM2_SE type, ESYS_TR salt_key, TPMA_SESSION crypt,
+                                       ESYS_TR *session)
+{
+	TPMT_SYM_DEF sym = {.algorithm = TPM2_ALG_AES, .keyBits = {.aes = 128}, .mode = {.aes = TPM2_ALG_CFB}};
+	TPMA_SESSION attrs = TPMA_SESSION_CONTINUESESSION | crypt;
+
+	if (Esys_StartAuthSession(tpm->esys, salt_key, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, NULL,
+	                          type, &sym, TPM2_ALG_SHA256, session) != TSS2_RC_SUCCESS) {
+		*session = ESYS_TR_NONE;
+		return CAPSA_ERR_TPM;
+	}
+	if (Esys_TRSess_SetAttributes(tpm->esys, *session, attrs, 0xff) != TSS2_RC_SUCCESS) {
+		capsa_tpm2_flush(tpm, session);
 		return CAPSA_ERR_TPM;
 	}
 	return CAPSA_OK;

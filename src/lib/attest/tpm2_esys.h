@@ -32,8 +32,19 @@ capsa_status capsa_tpm2_load_primary(capsa_tpm2 *tpm, capsa_tpm2_key which, ESYS
 /* capsa_tpm2_flush frees a transient object or session; ESYS_TR_NONE is a no-op. */
 void capsa_tpm2_flush(capsa_tpm2 *tpm, ESYS_TR *handle);
 
-/* Starts a policy (or, with |trial|, a trial) session with SHA-256 and no encryption. */
-capsa_status capsa_tpm2_policy_session(capsa_tpm2 *tpm, bool trial, ESYS_TR *session) CAPSA_MUST_CHECK;
+/* Starts a trial policy session (SHA-256) to compute a policy digest. */
+capsa_status capsa_tpm2_trial_session(capsa_tpm2 *tpm, ESYS_TR *session) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_tpm2_secure_session starts a session of |type| (TPM2_SE_HMAC or
+ * TPM2_SE_POLICY) salted with the loaded storage key |salt_key| and with
+ * AES-128-CFB parameter encryption in the direction(s) of |crypt|
+ * (TPMA_SESSION_DECRYPT: the command's first parameter, TPMA_SESSION_ENCRYPT:
+ * the response's). Secrets then never cross the TPM's bus in the clear, and
+ * the salt keeps the session key from anyone who only watched the bus.
+ */
+capsa_status capsa_tpm2_secure_session(capsa_tpm2 *tpm, TPM2_SE type, ESYS_TR salt_key, TPMA_SESSION crypt,
+                                       ESYS_TR *session) CAPSA_MUST_CHECK;
 
 /* A SHA-256-bank selection of the single PCR |pcr|. */
 void capsa_tpm2_select_pcr(TPML_PCR_SELECTION *sel, unsigned pcr);

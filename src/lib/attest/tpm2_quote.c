@@ -135,10 +135,14 @@ void capsa_tpm2_quote_evidence(const capsa_tpm2_quote_out *q, capsa_tpm2_evidenc
 	ev->pcr_values_len = sizeof q->pcr_value;
 }
 
-/* The EK's authorisation: PolicySecret with the endorsement hierarchy, as its template demands. */
-static capsa_status ek_policy_session(capsa_tpm2 *tpm, ESYS_TR *session)
+/*
+ * The EK's authorisation: PolicySecret with the endorsement hierarchy, as its
+ * template demands. The session is salted with the EK and encrypts the
+ * response, so the recovered secret does not cross the bus in the clear.
+ */
+static capsa_status ek_policy_session(capsa_tpm2 *tpm, ESYS_TR ek, ESYS_TR *session)
 {
-	capsa_status st = capsa_tpm2_policy_session(tpm, false, session);
+	capsa_status st = capsa_tpm2_secure_session(tpm, TPM2_SE_POLICY, ek, TPMA_SESSION_ENCRYPT, session);
 
 	if (st == CAPSA_OK && Esys_PolicySecret(tpm->esys, ESYS_TR_RH_ENDORSEMENT, *session, ESYS_TR_PASSWORD,
 	                                        ESYS_TR_NONE, ESYS_TR_NONE, NULL, NULL, NULL, 0, NULL, NULL) !=
@@ -183,7 +187,7 @@ capsa_status capsa_tpm2_activate_credential(capsa_tpm2 *tpm, const uint8_t *id_o
 	if ((st = capsa_tpm2_load_primary(tpm, sec.size == 256 ? CAPSA_TPM2_EK_RSA : CAPSA_TPM2_EK, &ek, NULL)) !=
 	            CAPSA_OK ||
 	    (st = capsa_tpm2_load_primary(tpm, CAPSA_TPM2_AK, &ak, NULL)) != CAPSA_OK ||
-	    (st = ek_policy_session(tpm, &session)) != CAPSA_OK)
+	    (st = ek_policy_session(tpm, ek, &session)) != CAPSA_OK)
 		goto out;
 	st = CAPSA_ERR_TPM;
 	if (Esys_ActivateCredential(tpm->esys, ak, ek, ESYS_TR_PASSWORD, session, ESYS_TR_NONE, &id, &sec, &cert) !=

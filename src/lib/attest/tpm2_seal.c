@@ -2,7 +2,9 @@
  * Secrets sealed to a PCR: a keyed-hash object under the SRK whose only
  * authorisation is PolicyPCR over one SHA-256-bank PCR (userWithAuth clear,
  * so knowing the empty auth value does not help). The blob is
- * u8 pcr || TPM2B_PRIVATE || TPM2B_PUBLIC.
+ * u8 pcr || TPM2B_PRIVATE || TPM2B_PUBLIC. The secret crosses the bus only
+ * encrypted: Create and Unseal run in sessions salted with the SRK and with
+ * parameter encryption.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +43,7 @@ static capsa_status pcr_policy_digest(capsa_tpm2 *tpm, unsigned pcr, const uint8
 	TPM2B_DIGEST *d = NULL;
 	capsa_status st;
 
-	if ((st = capsa_tpm2_policy_session(tpm, true, &trial)) != CAPSA_OK)
+	if ((st = capsa_tpm2_trial_session(tpm, &trial)) != CAPSA_OK)
 		return st;
 	if ((st = policy_pcr(tpm, trial, pcr, value)) == CAPSA_OK) {
 		st = CAPSA_ERR_TPM;
@@ -91,7 +93,7 @@ capsa_status capsa_tpm2_seal(capsa_tpm2 *tpm, unsigned pcr, const uint8_t *pcr_v
 	TPM2B_DATA outside = {0};
 	TPML_PCR_SELECTION none = {0};
 	TPM2B_DIGEST policy;
-	ESYS_TR srk = ESYS_TR_NONE;
+	ESYS_TR srk = ESYS_TR_NONE, session = ESYS_TR_NONE;
 	capsa_status st;
 
 	*blob = NULL;
@@ -101,16 +103,18 @@ capsa_status capsa_tpm2_seal(capsa_tpm2 *tpm, unsigned pcr, const uint8_t *pcr_v
 	sens.sensitive.data.size = (UINT16)secret_len;
 	memcpy(sens.sensitive.data.buffer, secret, secret_len);
 	if ((st = pcr_policy_digest(tpm, pcr, pcr_value, &policy)) != CAPSA_OK ||
-	    (st = capsa_tpm2_load_primary(tpm, CAPSA_TPM2_SRK, &srk, NULL)) != CAPSA_OK)
+	    (st = capsa_tpm2_load_primary(tpm, CAPSA_TPM2_SRK, &srk, NULL)) != CAPSA_OK ||
+	    (st = capsa_tpm2_secure_session(tpm, TPM2_SE_HMAC, srk, TPMA_SESSION_DECRYPT, &session)) != CAPSA_OK)
 		goto out;
 	sealed_template(&tmpl, &policy);
 	st = CAPSA_ERR_TPM;
-	if (Esys_Create(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sens, &tmpl, &outside, &none,
-	                &priv, &pub, NULL, NULL, NULL) != TSS2_RC_SUCCESS)
+	if (Esys_Create(tpm->esys, srk, session, ESYS_TR_NONE, ESYS_TR_NONE, &sens, &tmpl, &outside, &none, &priv, &pub,
+	                NULL, NULL, NULL) != TSS2_RC_SUCCESS)
 		goto out;
 	st = marshal_blob(blob, blob_len, pcr, priv, pub);
 out:
 	capsa_wipe(&sens, sizeof sens);
+	capsa_tpm2_flush(tpm, &session);
 	capsa_tpm2_flush(tpm, &srk);
 	Esys_Free(priv);
 	Esys_Free(pub);
@@ -133,16 +137,18 @@ static capsa_status parse_blob(const uint8_t *blob, size_t blob_len, unsigned *p
 	return CAPSA_OK;
 }
 
-/* Loads the sealed object and unseals it through a fresh PolicyPCR session. */
-static capsa_status unseal_loaded(capsa_tpm2 *tpm, ESYS_TR obj, unsigned pcr, uint8_t *secret, size_t *secret_len)
+/* Unseals the loaded |obj| through a fresh PolicyPCR session salted with |srk|, which it then flushes. */
+static capsa_status unseal_loaded(capsa_tpm2 *tpm, ESYS_TR *srk, ESYS_TR obj, unsigned pcr, uint8_t *secret,
+                                  size_t *secret_len)
 {
 	ESYS_TR session = ESYS_TR_NONE;
 	TPM2B_SENSITIVE_DATA *data = NULL;
 	capsa_status st;
 	TSS2_RC rc;
 
-	if ((st = capsa_tpm2_policy_session(tpm, false, &session)) != CAPSA_OK ||
-	    (st = policy_pcr(tpm, session, pcr, NULL)) != CAPSA_OK)
+	st = capsa_tpm2_secure_session(tpm, TPM2_SE_POLICY, *srk, TPMA_SESSION_ENCRYPT, &session);
+	capsa_tpm2_flush(tpm, srk); /* the salt is set: free the slot */
+	if (st != CAPSA_OK || (st = policy_pcr(tpm, session, pcr, NULL)) != CAPSA_OK)
 		goto out;
 	rc = Esys_Unseal(tpm->esys, obj, session, ESYS_TR_NONE, ESYS_TR_NONE, &data);
 	if (rc != TSS2_RC_SUCCESS) {
@@ -178,10 +184,8 @@ capsa_status capsa_tpm2_unseal(capsa_tpm2 *tpm, const uint8_t *blob, size_t blob
 		return st;
 	st = CAPSA_ERR_TPM;
 	if (Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &priv, &pub, &obj) ==
-	    TSS2_RC_SUCCESS) {
-		capsa_tpm2_flush(tpm, &srk); /* free the slot before the session work */
-		st = unseal_loaded(tpm, obj, pcr, secret, secret_len);
-	}
+	    TSS2_RC_SUCCESS)
+		st = unseal_loaded(tpm, &srk, obj, pcr, secret, secret_len);
 	capsa_tpm2_flush(tpm, &obj);
 	capsa_tpm2_flush(tpm, &srk);
 	return st;

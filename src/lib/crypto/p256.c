@@ -2,6 +2,7 @@
 #include "crypto/p256.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -9,8 +10,10 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/x509.h>
 
 #include "crypto/crypto.h"
+#include "crypto/spki.h"
 
 /* Builds an EVP_PKEY from affine coordinates; OpenSSL checks the point is on the curve. */
 static EVP_PKEY *p256_public(const uint8_t x[CAPSA_P256_BYTES], const uint8_t y[CAPSA_P256_BYTES])
@@ -80,6 +83,21 @@ capsa_status capsa_p256_ecdsa_verify_sha256(const uint8_t x[CAPSA_P256_BYTES], c
 out:
 	OPENSSL_free(der);
 	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(pkey);
+	return st;
+}
+
+capsa_status capsa_p256_spki_der(uint8_t **out, size_t *out_len, const uint8_t x[CAPSA_P256_BYTES],
+                                 const uint8_t y[CAPSA_P256_BYTES])
+{
+	EVP_PKEY *pkey = p256_public(x, y);
+	capsa_status st;
+
+	*out = NULL;
+	*out_len = 0;
+	if (pkey == NULL)
+		return CAPSA_ERR_KEY;
+	st = capsa_spki_from_pkey(out, out_len, pkey);
 	EVP_PKEY_free(pkey);
 	return st;
 }

@@ -38,6 +38,15 @@ capsa_status capsa_p256_ecdh_ephemeral(uint8_t eph_x[CAPSA_P256_BYTES], uint8_t 
                                        const uint8_t peer_y[CAPSA_P256_BYTES]) CAPSA_MUST_CHECK;
 
 /*
+ * capsa_p256_spki_der writes the DER SubjectPublicKeyInfo (id-ecPublicKey,
+ * namedCurve prime256v1, uncompressed point) of (x, y) to a fresh buffer
+ * (OPENSSL-independent: free()). Returns CAPSA_OK, CAPSA_ERR_KEY (not on the
+ * curve) or CAPSA_ERR_NOMEM.
+ */
+capsa_status capsa_p256_spki_der(uint8_t **out, size_t *out_len, const uint8_t x[CAPSA_P256_BYTES],
+                                 const uint8_t y[CAPSA_P256_BYTES]) CAPSA_MUST_CHECK;
+
+/*
  * capsa_aes128_cfb_encrypt encrypts |len| bytes of |in| into |out| with
  * AES-128 in CFB mode (full-block feedback, CFB128) from |iv|.
  */

@@ -9,6 +9,7 @@
 #include <openssl/rsa.h>
 
 #include "crypto/crypto.h"
+#include "crypto/spki.h"
 
 static EVP_PKEY *rsa_public(const uint8_t *n, size_t n_len, uint32_t e)
 {
@@ -75,6 +76,22 @@ capsa_status capsa_rsa_oaep_sha256_encrypt(uint8_t *out, size_t *out_len, const 
 		st = CAPSA_OK;
 	}
 	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(pkey);
+	return st;
+}
+
+capsa_status capsa_rsa_spki_der(uint8_t **out, size_t *out_len, const uint8_t *n, size_t n_len, uint32_t e)
+{
+	EVP_PKEY *pkey;
+	capsa_status st;
+
+	*out = NULL;
+	*out_len = 0;
+	if (n_len < 128 || n_len > 512 || n[0] == 0 || e < 3 || (e & 1) == 0)
+		return CAPSA_ERR_KEY;
+	if ((pkey = rsa_public(n, n_len, e)) == NULL)
+		return CAPSA_ERR_KEY;
+	st = capsa_spki_from_pkey(out, out_len, pkey);
 	EVP_PKEY_free(pkey);
 	return st;
 }

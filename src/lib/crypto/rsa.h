@@ -23,4 +23,12 @@ capsa_status capsa_rsa_oaep_sha256_encrypt(uint8_t *out, size_t *out_len, const 
                                            uint32_t e, const uint8_t *label, size_t label_len, const uint8_t *in,
                                            size_t in_len) CAPSA_MUST_CHECK;
 
+/*
+ * capsa_rsa_spki_der writes the DER SubjectPublicKeyInfo (rsaEncryption) of
+ * (n, e) to a fresh buffer (free()). Returns CAPSA_OK, CAPSA_ERR_KEY or
+ * CAPSA_ERR_NOMEM.
+ */
+capsa_status capsa_rsa_spki_der(uint8_t **out, size_t *out_len, const uint8_t *n, size_t n_len,
+                                uint32_t e) CAPSA_MUST_CHECK;
+
 #endif

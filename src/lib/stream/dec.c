@@ -131,6 +131,50 @@ capsa_status capsa_stream_dec_write(capsa_stream_dec *dec, const uint8_t *ct, si
 	return CAPSA_OK;
 }
 
+capsa_status capsa_stream_dec_buffer(capsa_stream_dec *dec, uint8_t **buf, size_t *len)
+{
+	capsa_status st;
+
+	*buf = NULL;
+	*len = 0;
+	if (dec->failed != CAPSA_OK)
+		return dec->failed;
+	if (dec->finished)
+		return dec_fail(dec, CAPSA_ERR_ARG);
+	if (dec->prefix_fill < sizeof dec->prefix) {
+		*buf = dec->prefix + dec->prefix_fill;
+		*len = sizeof dec->prefix - dec->prefix_fill;
+		return CAPSA_OK;
+	}
+	if ((st = stream_pipe_room(&dec->pipe, buf, len)) != CAPSA_OK)
+		return dec_fail(dec, st);
+	return CAPSA_OK;
+}
+
+capsa_status capsa_stream_dec_commit(capsa_stream_dec *dec, size_t n)
+{
+	uint8_t *room;
+	size_t len;
+	capsa_status st;
+
+	if ((st = capsa_stream_dec_buffer(dec, &room, &len)) != CAPSA_OK)
+		return st;
+	if (n > len)
+		return dec_fail(dec, CAPSA_ERR_ARG);
+	if (dec->total != UINT64_MAX && n > dec->total - dec->received)
+		return dec_fail(dec, CAPSA_ERR_TRAILING);
+	dec->received += n;
+	if (dec->prefix_fill < sizeof dec->prefix) {
+		dec->prefix_fill += n;
+		if (dec->prefix_fill == sizeof dec->prefix && (st = dec_start(dec)) != CAPSA_OK)
+			return dec_fail(dec, st);
+		return CAPSA_OK;
+	}
+	if (n > 0 && (st = stream_pipe_advance(&dec->pipe, n)) != CAPSA_OK)
+		return dec_fail(dec, st);
+	return CAPSA_OK;
+}
+
 capsa_status capsa_stream_dec_finish(capsa_stream_dec *dec)
 {
 	if (dec->failed != CAPSA_OK)

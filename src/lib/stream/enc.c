@@ -68,6 +68,30 @@ capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, si
 	return CAPSA_OK;
 }
 
+capsa_status capsa_stream_enc_buffer(capsa_stream_enc *enc, uint8_t **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	if (enc->pipe.failed != CAPSA_OK)
+		return enc->pipe.failed;
+	if (enc->finished)
+		return stream_pipe_fail(&enc->pipe, CAPSA_ERR_ARG);
+	return stream_pipe_room(&enc->pipe, buf, len);
+}
+
+capsa_status capsa_stream_enc_commit(capsa_stream_enc *enc, size_t n)
+{
+	uint8_t *room;
+	size_t len;
+	capsa_status st;
+
+	if ((st = capsa_stream_enc_buffer(enc, &room, &len)) != CAPSA_OK)
+		return st;
+	if (n > len)
+		return stream_pipe_fail(&enc->pipe, CAPSA_ERR_ARG);
+	return n == 0 ? CAPSA_OK : stream_pipe_advance(&enc->pipe, n);
+}
+
 capsa_status capsa_stream_enc_finish(capsa_stream_enc *enc)
 {
 	if (enc->pipe.failed != CAPSA_OK)

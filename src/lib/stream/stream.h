@@ -56,6 +56,14 @@ typedef struct capsa_stream_enc capsa_stream_enc;
 capsa_status capsa_stream_enc_new(capsa_stream_enc **out, const capsa_stream_params *p,
                                   const uint8_t *salt, capsa_stream_sink sink, void *sink_arg) CAPSA_MUST_CHECK;
 capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, size_t len) CAPSA_MUST_CHECK;
+/*
+ * Zero-copy input, an alternative to capsa_stream_enc_write: buffer points
+ * |*buf| at room for |*len| (> 0) plaintext bytes inside the encryptor; the
+ * caller fills some of it (a read() straight into it) and commit accounts
+ * the |n| <= |*len| bytes written. Both return a failure as write does.
+ */
+capsa_status capsa_stream_enc_buffer(capsa_stream_enc *enc, uint8_t **buf, size_t *len) CAPSA_MUST_CHECK;
+capsa_status capsa_stream_enc_commit(capsa_stream_enc *enc, size_t n) CAPSA_MUST_CHECK;
 /* Seals the final (short) chunk and flushes everything to the sink. */
 capsa_status capsa_stream_enc_finish(capsa_stream_enc *enc) CAPSA_MUST_CHECK;
 void capsa_stream_enc_free(capsa_stream_enc *enc);
@@ -73,6 +81,9 @@ capsa_status capsa_stream_dec_new(capsa_stream_dec **out, const capsa_stream_par
  * a known plaintext length. Nothing of a failing chunk reaches the sink.
  */
 capsa_status capsa_stream_dec_write(capsa_stream_dec *dec, const uint8_t *ct, size_t len) CAPSA_MUST_CHECK;
+/* Zero-copy input for ciphertext, as for the encryptor (commit returns what write would). */
+capsa_status capsa_stream_dec_buffer(capsa_stream_dec *dec, uint8_t **buf, size_t *len) CAPSA_MUST_CHECK;
+capsa_status capsa_stream_dec_commit(capsa_stream_dec *dec, size_t n) CAPSA_MUST_CHECK;
 /* Ends the input: CAPSA_ERR_TRUNCATED if the final chunk is missing. */
 capsa_status capsa_stream_dec_finish(capsa_stream_dec *dec) CAPSA_MUST_CHECK;
 /* Index of the chunk that failed, after CAPSA_ERR_CHUNK_AUTH. */
