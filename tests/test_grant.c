@@ -54,9 +54,9 @@ static buf seal(const capsa_identity *owner, size_t nrec)
 	return out;
 }
 
-/* Opens |file| with |id| and optionally cfrags; returns the status, and checks the plaintext on OK. */
-static capsa_status open_with(const buf *file, const capsa_identity *id, const capsa_cfrag_file *cfrags, size_t n,
-                              capsa_grant_report *rep)
+/* Opens |file| with |id| and optionally cfrags; returns the status, and checks the plaintext |pt| on OK. */
+static capsa_status open_expect(const buf *file, const capsa_identity *id, const capsa_cfrag_file *cfrags, size_t n,
+                                capsa_grant_report *rep, const uint8_t *pt, size_t pt_len)
 {
 	capsa_umbral_route route = {cfrags, n, rep};
 	capsa_route_key rk = {CAPSA_UMBRAL_STANZA_TYPE, &route};
@@ -70,12 +70,18 @@ static capsa_status open_with(const buf *file, const capsa_identity *id, const c
 	if (st == CAPSA_OK)
 		st = capsa_open_finish(o);
 	if (st == CAPSA_OK)
-		CHECK(out.len == sizeof plaintext && memcmp(out.data, plaintext, sizeof plaintext) == 0);
+		CHECK(out.len == pt_len && memcmp(out.data, pt, pt_len) == 0);
 	else
 		CHECK(out.len == 0); /* nothing is released before the header authenticates */
 	capsa_open_free(o);
 	free(out.data);
 	return st;
+}
+
+static capsa_status open_with(const buf *file, const capsa_identity *id, const capsa_cfrag_file *cfrags, size_t n,
+                              capsa_grant_report *rep)
+{
+	return open_expect(file, id, cfrags, n, rep, plaintext, sizeof plaintext);
 }
 
 static void make_keys(void)
@@ -363,6 +369,67 @@ static void test_reader(void)
 	free(file.data);
 }
 
+static uint8_t *slurp(const char *rel, size_t *len)
+{
+	FILE *f = fopen(vector_path(rel), "rb");
+	uint8_t *data = malloc(1 << 16);
+
+	*len = f && data ? fread(data, 1, 1 << 16, f) : 0;
+	if (f)
+		fclose(f);
+	return data;
+}
+
+/*
+ * tests/vectors/capsa/umbral-grant: a file, a 2-of-3 grant to
+ * identity-other.txt and its cfrags, made once and pinned. Every pair of the
+ * pinned cfrags opens it; the pinned kfrags verify and re-encrypt afresh.
+ */
+static void test_vectors(void)
+{
+	capsa_identity *other = NULL;
+	size_t n = 0, line = 0, len, flen;
+	capsa_cfrag_file cf[3], pair[2], fresh;
+	capsa_kfrag_file kf;
+	capsa_grant_report rep;
+	uint8_t *file = slurp("capsa/umbral-grant.capsa", &flen), *b;
+	char name[64];
+	uint8_t pattern[300];
+	buf fb;
+
+	for (size_t i = 0; i < sizeof pattern; i++)
+		pattern[i] = (uint8_t)((7 * i + 3) % 251);
+
+	CHECK_OK(capsa_identity_file_read(&other, &n, vector_path("capsa/identity-other.txt"), &line));
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof name, "capsa/umbral-grant.%d.cfrag", i + 1);
+		b = slurp(name, &len);
+		CHECK_OK(capsa_cfrag_file_parse(&cf[i], b, len));
+		free(b);
+	}
+	fb = (buf){file, flen};
+	for (int i = 0; i < 3 && n == 1; i++) {
+		pair[0] = cf[i];
+		pair[1] = cf[(i + 1) % 3];
+		CHECK_STATUS(open_expect(&fb, other, pair, 2, &rep, pattern, sizeof pattern), CAPSA_OK);
+	}
+	for (int i = 0; i < 3 && n == 1; i++) {
+		snprintf(name, sizeof name, "capsa/umbral-grant.%d.kfrag", i + 1);
+		b = slurp(name, &len);
+		CHECK_OK(capsa_kfrag_file_parse(&kf, b, len));
+		CHECK(kf.index == i + 1 && kf.threshold == 2 && kf.shares == 3);
+		CHECK_OK(capsa_grant_reencrypt(&fresh, &kf, file, flen, &rep, NULL));
+		pair[0] = fresh;
+		pair[1] = cf[(i + 2) % 3];
+		CHECK_STATUS(open_expect(&fb, other, pair, 2, &rep, pattern, sizeof pattern), CAPSA_OK);
+		capsa_kfrag_file_wipe(&kf);
+		memset(b, 0, len); /* a kfrag: a test secret, but a secret */
+		free(b);
+	}
+	capsa_identity_list_free(other, n);
+	free(file);
+}
+
 int main(void)
 {
 	make_keys();
@@ -374,6 +441,7 @@ int main(void)
 	test_files();
 	test_stanza_parse();
 	test_reader();
+	test_vectors();
 	for (int i = 0; i < NUM_IDS; i++)
 		capsa_identity_wipe(&ids[i]);
 	return check_summary();
