@@ -152,6 +152,17 @@ expect_exit 2 "grant usage" "$CAPSA" grant --owner owner.txt -t 1 -n 1 f.capsa
 expect_exit 4 "grant on a non-capsa file" "$CAPSA" grant --owner owner.txt --to "$alice" -t 1 -n 1 -o grant-x pt.bin
 check "no grant directory after failures" [ ! -e grant-x ]
 
+echo "not an identity" > bad.txt
+expect_exit 12 "seal --owner with a bad identity file" "$CAPSA" seal --owner bad.txt -o x.capsa pt2.bin
+says "bad.txt, line 1"
+expect_exit 2 "seal --owner twice" "$CAPSA" seal --owner owner.txt --owner owner.txt -o x.capsa pt2.bin
+says "given twice"
+check "no output after a refused seal" [ ! -e x.capsa ]
+expect_exit 3 "open with a missing cfrag file" "$CAPSA" open -i alice.txt --cfrag missing.cfrag -o x.bin f.capsa
+says "missing.cfrag"
+expect_exit 3 "reencrypt with a missing kfrag file" "$CAPSA" reencrypt --kfrag missing.kfrag -o x.cfrag f.capsa
+expect_exit 2 "reencrypt usage" "$CAPSA" reencrypt f.capsa
+
 # ---- help
 for verb in grant reencrypt; do
 	"$CAPSA" $verb -h > help.txt 2>&1

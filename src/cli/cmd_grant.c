@@ -98,8 +98,12 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 	while (rc == 0 && (c = getopt_long(argc, argv, "t:n:o:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'O':
-			if ((rc = a->have_owner ? CLI_EXIT_USAGE : cli_read_owner("grant", optarg, &a->owner)) == 0)
+			if (a->have_owner) {
+				fprintf(stderr, "capsa grant: --owner given twice\n");
+				rc = CLI_EXIT_USAGE;
+			} else if ((rc = cli_read_owner("grant", optarg, &a->owner)) == 0) {
 				a->have_owner = true;
+			}
 			break;
 		case 'T': rc = parse_to(a, optarg); break;
 		case 't': rc = parse_count(optarg, &a->threshold, "-t"); break;

@@ -151,8 +151,12 @@ static int parse_args(struct seal_args *a, int argc, char **argv)
 		case 'q': a->quiet = true; break;
 		case 'h': cli_help(help, help_tail); return -1;
 		case 'W':
-			if ((rc = a->have_owner ? CLI_EXIT_USAGE : cli_read_owner("seal", optarg, &a->owner)) == 0)
+			if (a->have_owner) {
+				fprintf(stderr, "capsa seal: --owner given twice\n");
+				rc = CLI_EXIT_USAGE;
+			} else if ((rc = cli_read_owner("seal", optarg, &a->owner)) == 0) {
 				a->have_owner = true;
+			}
 			break;
 		case 'c':
 			if (capsa_suite_from_name(&a->opts.suite, optarg) != CAPSA_OK) {
