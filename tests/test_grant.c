@@ -185,6 +185,17 @@ static void test_forged(void)
 	bad[1].cfrag.z[10] ^= 0x01; /* a forged proof */
 	CHECK_STATUS(open_with(&file, &ids[ALICE], bad, 2, &rep), CAPSA_ERR_PROOF);
 	CHECK(rep.check == CAPSA_GRANT_CHECK_VERIFY && rep.index == 1 && rep.cause == CAPSA_ERR_PROOF);
+	{
+		capsa_umbral_stanza st;
+		CHECK_OK(capsa_umbral_stanza_find(&st, file.data, file.len));
+		CHECK_OK(capsa_grant_verify_cfrag(&cf[0], &st, &rep));
+		CHECK_STATUS(capsa_grant_verify_cfrag(&bad[1], &st, &rep), CAPSA_ERR_PROOF);
+		CHECK(rep.check == CAPSA_GRANT_CHECK_VERIFY && rep.cause == CAPSA_ERR_PROOF);
+		bad[0].content_id[0] ^= 1;
+		CHECK_STATUS(capsa_grant_verify_cfrag(&bad[0], &st, &rep), CAPSA_ERR_MISMATCH);
+		CHECK(rep.check == CAPSA_GRANT_CHECK_FILE);
+		bad[0] = cf[0];
+	}
 	bad[1] = cf[2];
 	bad[1].cfrag.kfrag_signature[5] ^= 0x01;
 	CHECK_STATUS(open_with(&file, &ids[ALICE], bad, 2, &rep), CAPSA_ERR_PROOF);

@@ -201,6 +201,16 @@ CAPSA_API capsa_status capsa_grant_unlock_cek(uint8_t cek[CAPSA_CEK_BYTES], cons
                                               const capsa_identity *ids, size_t num_ids,
                                               const capsa_umbral_route *route) CAPSA_MUST_CHECK;
 
+/*
+ * capsa_grant_verify_cfrag checks one cfrag against a file's stanza without
+ * any secret (what a proxy's client or an auditor can do): content id, owner
+ * keys (CAPSA_ERR_MISMATCH), then Umbral cfrag verification for the receiving
+ * key the cfrag names (CAPSA_ERR_PROOF, the report's cause saying proof or
+ * signature). Returns CAPSA_OK or those; |report| may be NULL.
+ */
+CAPSA_API capsa_status capsa_grant_verify_cfrag(const capsa_cfrag_file *cf, const capsa_umbral_stanza *stanza,
+                                                capsa_grant_report *report) CAPSA_MUST_CHECK;
+
 /* ---- kfrag and cfrag files ------------------------------------------------- */
 
 /* capsa_kfrag_file_serialize writes the CAPSA_KFRAG_FILE_BYTES of |kf|. The bytes hold a secret share. */

@@ -69,6 +69,30 @@ static capsa_grant_check check_fields(const capsa_cfrag_file *cfrags, size_t i, 
 	return CAPSA_GRANT_CHECK_NONE;
 }
 
+capsa_status capsa_grant_verify_cfrag(const capsa_cfrag_file *cf, const capsa_umbral_stanza *stanza,
+                                      capsa_grant_report *report)
+{
+	capsa_grant_check check = CAPSA_GRANT_CHECK_NONE;
+	capsa_status st;
+
+	capsa_grant_report_set(report, CAPSA_GRANT_CHECK_NONE, SIZE_MAX, CAPSA_OK);
+	if (memcmp(cf->content_id, stanza->content_id, CAPSA_CONTENT_ID_BYTES) != 0)
+		check = CAPSA_GRANT_CHECK_FILE;
+	else if (memcmp(&cf->delegating, &stanza->delegating, sizeof cf->delegating) != 0 ||
+	         memcmp(&cf->verifying, &stanza->verifying, sizeof cf->verifying) != 0)
+		check = CAPSA_GRANT_CHECK_OWNER;
+	if (check != CAPSA_GRANT_CHECK_NONE) {
+		capsa_grant_report_set(report, check, 0, CAPSA_ERR_MISMATCH);
+		return CAPSA_ERR_MISMATCH;
+	}
+	st = capsa_umbral_cfrag_verify(&cf->cfrag, &stanza->capsule, &stanza->verifying, &stanza->delegating,
+	                               &cf->receiving);
+	if (st == CAPSA_OK || st == CAPSA_ERR_NOMEM || st == CAPSA_ERR_INTERNAL)
+		return st;
+	capsa_grant_report_set(report, CAPSA_GRANT_CHECK_VERIFY, 0, st);
+	return CAPSA_ERR_PROOF;
+}
+
 static capsa_status check_all(const capsa_umbral_stanza *s, const capsa_identity *ids, size_t num_ids,
                               const capsa_umbral_route *route)
 {
@@ -81,10 +105,10 @@ static capsa_status check_all(const capsa_umbral_stanza *s, const capsa_identity
 			capsa_grant_report_set(route->report, check, i, st);
 			return st;
 		}
-		st = capsa_umbral_cfrag_verify(&c->cfrag, &s->capsule, &s->verifying, &s->delegating, &c->receiving);
-		if (st != CAPSA_OK) {
-			capsa_grant_report_set(route->report, CAPSA_GRANT_CHECK_VERIFY, i, st);
-			return st == CAPSA_ERR_NOMEM || st == CAPSA_ERR_INTERNAL ? st : CAPSA_ERR_PROOF;
+		if ((st = capsa_grant_verify_cfrag(c, s, route->report)) != CAPSA_OK) {
+			if (route->report != NULL)
+				route->report->index = i;
+			return st;
 		}
 	}
 	return CAPSA_OK;
