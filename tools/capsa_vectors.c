@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include <capsa/container.h>
+#include <capsa/grant.h>
 #include <capsa/keys.h>
 
 #include "container/header.h"
@@ -169,6 +170,49 @@ static void emit(const char *name, const buf *file, const char *identity, const 
 	json_array_append_new(list, e);
 }
 
+static void write_bytes(const char *name, const uint8_t *data, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "wb")) == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		die(path);
+}
+
+/*
+ * umbral-grant: a file with only an umbral stanza owned by |me|, a 2-of-3
+ * grant of it to |other| (umbral-grant.N.kfrag) and each kfrag's cfrag.
+ */
+static void emit_umbral_grant(const uint8_t *pt, const capsa_recipient *other_r)
+{
+	capsa_route_key owner = {"umbral", &me};
+	capsa_kfrag_file kf[3];
+	capsa_cfrag_file cf;
+	uint8_t kb[CAPSA_KFRAG_FILE_BYTES], cb[CAPSA_CFRAG_FILE_BYTES];
+	char name[64];
+	buf b = seal_routes(pt, 300, CAPSA_SUITE_AES_256_GCM, true, NULL, 0, NULL, &owner, 1);
+
+	if (capsa_grant_create(kf, &me, other_r, 2, 3, b.data, b.len, NULL) != CAPSA_OK)
+		die("grant");
+	for (int i = 0; i < 3; i++) {
+		if (capsa_grant_reencrypt(&cf, &kf[i], b.data, b.len, NULL, NULL) != CAPSA_OK)
+			die("reencrypt");
+		capsa_kfrag_file_serialize(kb, &kf[i]);
+		capsa_cfrag_file_serialize(cb, &cf);
+		snprintf(name, sizeof name, "umbral-grant.%d.kfrag", i + 1);
+		write_bytes(name, kb, sizeof kb);
+		snprintf(name, sizeof name, "umbral-grant.%d.cfrag", i + 1);
+		write_bytes(name, cb, sizeof cb);
+		capsa_kfrag_file_wipe(&kf[i]);
+	}
+	emit("umbral-grant", &b, "identity.txt", "success", pt, 300, -1,
+	     "only an umbral stanza owned by identity.txt, which opens it; umbral-grant.N.kfrag are a 2-of-3 grant "
+	     "to identity-other.txt and umbral-grant.N.cfrag their re-encryptions: any two open it for "
+	     "identity-other.txt");
+	free(b.data);
+}
+
 static void write_identity(const char *name, const capsa_identity *id)
 {
 	char path[4096], text[CAPSA_IDENTITY_FILE_BYTES];
@@ -266,6 +310,7 @@ int main(int argc, char **argv)
 		     "an x25519 stanza to the other identity, then an umbral stanza whose owner this identity is");
 		free(b.data);
 	}
+	emit_umbral_grant(pt, r + 1);
 
 	b = (buf){0};
 	buf_sink(&b, (const uint8_t *)"age-encryption.org/v1\n", 22);
