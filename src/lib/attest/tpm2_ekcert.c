@@ -44,6 +44,18 @@ static capsa_status nv_read_all(capsa_tpm2 *tpm, ESYS_TR nv, uint8_t *out, uint1
 	return CAPSA_OK;
 }
 
+/* True if the TPM has the NV index |index| defined (asked first, so that an absent one logs no TSS error). */
+static bool nv_defined(capsa_tpm2 *tpm, TPM2_HANDLE index)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	bool found = Esys_GetCapability(tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_HANDLES, index, 1,
+	                                NULL, &cap) == TSS2_RC_SUCCESS &&
+	             cap->data.handles.count == 1 && cap->data.handles.handle[0] == index;
+
+	Esys_Free(cap);
+	return found;
+}
+
 capsa_status capsa_tpm2_ek_cert(capsa_tpm2 *tpm, bool rsa, uint8_t **der, size_t *der_len)
 {
 	ESYS_TR nv = ESYS_TR_NONE;
@@ -53,7 +65,8 @@ capsa_status capsa_tpm2_ek_cert(capsa_tpm2 *tpm, bool rsa, uint8_t **der, size_t
 
 	*der = NULL;
 	*der_len = 0;
-	if (Esys_TR_FromTPMPublic(tpm->esys, rsa ? NV_RSA_EK_CERT : NV_ECC_EK_CERT, ESYS_TR_NONE, ESYS_TR_NONE,
+	if (!nv_defined(tpm, rsa ? NV_RSA_EK_CERT : NV_ECC_EK_CERT) ||
+	    Esys_TR_FromTPMPublic(tpm->esys, rsa ? NV_RSA_EK_CERT : NV_ECC_EK_CERT, ESYS_TR_NONE, ESYS_TR_NONE,
 	                          ESYS_TR_NONE, &nv) != TSS2_RC_SUCCESS)
 		return CAPSA_ERR_TPM;
 	if (Esys_NV_ReadPublic(tpm->esys, nv, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub, NULL) != TSS2_RC_SUCCESS)
