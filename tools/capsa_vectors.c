@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include <capsa/container.h>
+#include <capsa/grant.h>
 #include <capsa/keys.h>
 
 #include "container/header.h"
@@ -64,11 +65,12 @@ static void hex(char *out, const uint8_t *in, size_t len)
 		sprintf(out + 2 * i, "%02x", in[i]);
 }
 
-static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, const capsa_recipient *r, size_t nr,
-                const capsa_identity *signer)
+static buf seal_routes(const uint8_t *pt, size_t len, capsa_suite suite, bool known, const capsa_recipient *r,
+                       size_t nr, const capsa_identity *signer, const capsa_route_key *routes, size_t num_routes)
 {
 	capsa_seal_opts o = {.suite = suite, .threads = 1, .recipients = r, .num_recipients = nr,
-	                     .plaintext_len = known ? len : CAPSA_LENGTH_UNKNOWN, .signer = signer};
+	                     .plaintext_len = known ? len : CAPSA_LENGTH_UNKNOWN, .signer = signer,
+	                     .routes = routes, .num_routes = num_routes};
 	capsa_seal *s = NULL;
 	buf out = {0};
 
@@ -77,6 +79,12 @@ static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, co
 		die("seal failed");
 	capsa_seal_free(s);
 	return out;
+}
+
+static buf seal(const uint8_t *pt, size_t len, capsa_suite suite, bool known, const capsa_recipient *r, size_t nr,
+                const capsa_identity *signer)
+{
+	return seal_routes(pt, len, suite, known, r, nr, signer, NULL, 0);
 }
 
 /*
@@ -160,6 +168,49 @@ static void emit(const char *name, const buf *file, const char *identity, const 
 	if (bad_chunk >= 0)
 		json_object_set_new(e, "bad_chunk", json_integer(bad_chunk));
 	json_array_append_new(list, e);
+}
+
+static void write_bytes(const char *name, const uint8_t *data, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "wb")) == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		die(path);
+}
+
+/*
+ * umbral-grant: a file with only an umbral stanza owned by |me|, a 2-of-3
+ * grant of it to |other| (umbral-grant.N.kfrag) and each kfrag's cfrag.
+ */
+static void emit_umbral_grant(const uint8_t *pt, const capsa_recipient *other_r)
+{
+	capsa_route_key owner = {"umbral", &me};
+	capsa_kfrag_file kf[3];
+	capsa_cfrag_file cf;
+	uint8_t kb[CAPSA_KFRAG_FILE_BYTES], cb[CAPSA_CFRAG_FILE_BYTES];
+	char name[64];
+	buf b = seal_routes(pt, 300, CAPSA_SUITE_AES_256_GCM, true, NULL, 0, NULL, &owner, 1);
+
+	if (capsa_grant_create(kf, &me, other_r, 2, 3, b.data, b.len, NULL) != CAPSA_OK)
+		die("grant");
+	for (int i = 0; i < 3; i++) {
+		if (capsa_grant_reencrypt(&cf, &kf[i], b.data, b.len, NULL, NULL) != CAPSA_OK)
+			die("reencrypt");
+		capsa_kfrag_file_serialize(kb, &kf[i]);
+		capsa_cfrag_file_serialize(cb, &cf);
+		snprintf(name, sizeof name, "umbral-grant.%d.kfrag", i + 1);
+		write_bytes(name, kb, sizeof kb);
+		snprintf(name, sizeof name, "umbral-grant.%d.cfrag", i + 1);
+		write_bytes(name, cb, sizeof cb);
+		capsa_kfrag_file_wipe(&kf[i]);
+	}
+	emit("umbral-grant", &b, "identity.txt", "success", pt, 300, -1,
+	     "only an umbral stanza owned by identity.txt, which opens it; umbral-grant.N.kfrag are a 2-of-3 grant "
+	     "to identity-other.txt and umbral-grant.N.cfrag their re-encryptions: any two open it for "
+	     "identity-other.txt");
+	free(b.data);
 }
 
 static void write_identity(const char *name, const capsa_identity *id)
@@ -251,6 +302,15 @@ int main(int argc, char **argv)
 	emit("unknown-stanza", &b, "identity.txt", "success", pt, 1000, -1,
 	     "a stanza of unknown type example.org/route first: readers skip it");
 	free(b.data);
+
+	{
+		capsa_route_key owner = {"umbral", &me};
+		b = seal_routes(pt, 300, CAPSA_SUITE_AES_256_GCM, true, r + 1, 1, NULL, &owner, 1);
+		emit("umbral-owner", &b, "identity.txt", "success", pt, 300, -1,
+		     "an x25519 stanza to the other identity, then an umbral stanza whose owner this identity is");
+		free(b.data);
+	}
+	emit_umbral_grant(pt, r + 1);
 
 	b = (buf){0};
 	buf_sink(&b, (const uint8_t *)"age-encryption.org/v1\n", 22);

@@ -133,9 +133,9 @@ CAPSA_API uint64_t capsa_payload_len(uint64_t plaintext_len);
 /*
  * A stanza type and the key it needs, for routes beyond x25519 recipients:
  * when sealing, what the type's stanza wraps the CEK to (for example the
- * producer's capsa_recipient for an `umbral` stanza); when opening, what
- * unwraps it (for example cfrags). Each stanza type documents what |key|
- * points to.
+ * owner's capsa_identity for an `umbral` stanza); when opening, what
+ * unwraps it (for example a capsa_umbral_route with cfrags). Each stanza
+ * type documents what |key| points to (`umbral`: capsa/grant.h).
  */
 typedef struct capsa_route_key {
 	const char *stanza_type;
@@ -218,6 +218,10 @@ CAPSA_API capsa_status capsa_open_new(capsa_open **out, const capsa_unlock *unlo
  *   CAPSA_ERR_AUTH        the payload's key commitment does not verify;
  *   CAPSA_ERR_CHUNK_AUTH  chunk capsa_open_bad_chunk() does not verify;
  *   CAPSA_ERR_TRAILING    bytes beyond the recorded plaintext length;
+ *   CAPSA_ERR_THRESHOLD, CAPSA_ERR_PROOF, CAPSA_ERR_MISMATCH, CAPSA_ERR_KEY
+ *                         cfrags given in an `umbral` route do not open its
+ *                         stanza (capsa_grant_unlock_cek; the route's report
+ *                         names the check);
  *   or what the sink returned.
  */
 CAPSA_API capsa_status capsa_open_write(capsa_open *o, const uint8_t *data, size_t len) CAPSA_MUST_CHECK;

@@ -26,6 +26,10 @@ enum {
 	CLI_EXIT_TRAILING = 11,   /* data after the end of the payload */
 	CLI_EXIT_KEY = 12,        /* a bad identity or recipient */
 	CLI_EXIT_EXISTS = 13,     /* refusing to overwrite a file */
+	CLI_EXIT_THRESHOLD = 14,  /* fewer cfrags than the grant's threshold */
+	CLI_EXIT_VERIFY = 15,     /* a kfrag or cfrag does not verify (forged or damaged) */
+	CLI_EXIT_MISMATCH = 16,   /* a kfrag or cfrag of another file, owner, recipient or grant */
+	CLI_EXIT_NO_ROUTE = 17,   /* the file has no umbral stanza (sealed without --owner) */
 };
 
 struct cli_verb {
@@ -40,6 +44,8 @@ extern const struct cli_verb cli_verb_keygen;
 extern const struct cli_verb cli_verb_seal;
 extern const struct cli_verb cli_verb_open;
 extern const struct cli_verb cli_verb_inspect;
+extern const struct cli_verb cli_verb_grant;
+extern const struct cli_verb cli_verb_reencrypt;
 
 /* ---- cli_util.c ------------------------------------------------------- */
 
@@ -80,6 +86,23 @@ void cli_out_abort(cli_out *o);
 
 /* Opens |path| for reading ("-" or NULL is stdin). Returns the fd, or -1 after a message. */
 int cli_open_in(const char *verb, const char *path);
+
+/* ---- cli_grant.c: what grant, reencrypt and open --cfrag share ------- */
+
+struct capsa_grant_report;
+struct capsa_identity;
+
+/*
+ * cli_grant_fail reports a failed kfrag or cfrag check: "capsa VERB: WHAT:
+ * the check's name" and returns its exit code (14 to 17, or as cli_fail).
+ */
+int cli_grant_fail(const char *verb, const char *what, const struct capsa_grant_report *rep, capsa_status st);
+
+/* cli_read_owner reads the first identity of the identity file |path|. Returns 0 or an exit code. */
+int cli_read_owner(const char *verb, const char *path, struct capsa_identity *out);
+
+/* cli_read_header reads the header of the capsa file |path| (free()). Returns 0 or an exit code. */
+int cli_read_header(const char *verb, const char *path, uint8_t **hdr, size_t *len);
 
 /* ---- cli_progress.c ----------------------------------------------------- */
 

@@ -26,7 +26,11 @@ const char cli_exit_help[] =
 	"    10   truncated input\n"
 	"    11   trailing data after the payload\n"
 	"    12   bad identity or recipient\n"
-	"    13   refusing to overwrite an existing file\n";
+	"    13   refusing to overwrite an existing file\n"
+	"    14   too few cfrags for the grant's threshold\n"
+	"    15   a kfrag or cfrag does not verify (forged or damaged; the message names it)\n"
+	"    16   a kfrag or cfrag of another file, owner, recipient or grant\n"
+	"    17   the file has no umbral stanza (it was sealed without --owner)\n";
 
 void cli_help(const char *head, const char *tail)
 {
@@ -53,6 +57,9 @@ int cli_exit_code(capsa_status st)
 	case CAPSA_ERR_TRAILING: return CLI_EXIT_TRAILING;
 	case CAPSA_ERR_KEY: return CLI_EXIT_KEY;
 	case CAPSA_ERR_EXISTS: return CLI_EXIT_EXISTS;
+	case CAPSA_ERR_THRESHOLD: return CLI_EXIT_THRESHOLD;
+	case CAPSA_ERR_PROOF: return CLI_EXIT_VERIFY;
+	case CAPSA_ERR_MISMATCH: return CLI_EXIT_MISMATCH;
 	default: return CLI_EXIT_FAIL;
 	}
 }

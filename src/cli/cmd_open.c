@@ -1,4 +1,4 @@
-/* capsa open: decrypt with one or more identities; nothing unverified is ever written. */
+/* capsa open: decrypt with one or more identities (and cfrags); nothing unverified is ever written. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <capsa/container.h>
+#include <capsa/grant.h>
 #include <capsa/keys.h>
 
 #include "cli.h"
@@ -20,7 +21,7 @@ static const char help[] =
 	"     capsa open - decrypt a capsa file\n"
 	"\n"
 	"SYNOPSIS\n"
-	"     capsa open -i IDENTITY [-i ...] [-j THREADS] [-q] [-o OUT] [IN]\n"
+	"     capsa open -i IDENTITY [-i ...] [--cfrag CFRAG ...] [-j THREADS] [-q] [-o OUT] [IN]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"     Decrypts IN (default standard input) with the identities in the given\n"
@@ -33,8 +34,16 @@ static const char help[] =
 	"     output, capsa stops at the first chunk that does not verify and exits\n"
 	"     non-zero; what was written before it is verified plaintext.\n"
 	"\n"
+	"     The owner of a file sealed with --owner opens it with its identity.\n"
+	"     A recipient of a grant opens it with its identity and M cfrags (from\n"
+	"     capsa reencrypt): each is checked against the file, the owner, this\n"
+	"     identity and the other cfrags, and its proof verified, before they are\n"
+	"     combined; a failure names the check and the cfrag. Then the header MAC\n"
+	"     and the payload verify as for any other route.\n"
+	"\n"
 	"OPTIONS\n"
 	"     -i, --identity FILE  an identity file (from capsa keygen); may be repeated\n"
+	"     --cfrag CFRAG        a cfrag file (from capsa reencrypt); repeat for M of them\n"
 	"     -j, --threads N      worker threads (default: one per CPU)\n"
 	"     -o, --output OUT     write to OUT instead of standard output\n"
 	"     -q, --quiet          no progress bar\n"
@@ -45,9 +54,10 @@ static const char help_tail[] =
 	"\n"
 	"EXAMPLES\n"
 	"     capsa open -i key.txt -o model.bin model.capsa\n"
-	"     capsa open -i key.txt < data.tar.capsa | tar x\n";
+	"     capsa open -i key.txt < data.tar.capsa | tar x\n"
+	"     capsa open -i alice.txt --cfrag 1.cfrag --cfrag 3.cfrag -o model.bin model.capsa\n";
 
-static const char usage[] = "usage: capsa open -i IDENTITY [-i ...] [-j N] [-q] [-o OUT] [IN]\n";
+static const char usage[] = "usage: capsa open -i IDENTITY [-i ...] [--cfrag CFRAG ...] [-j N] [-q] [-o OUT] [IN]\n";
 
 struct open_args {
 	capsa_identity *ids;
@@ -55,7 +65,41 @@ struct open_args {
 	unsigned threads;
 	const char *in, *out;
 	bool quiet;
+	capsa_cfrag_file *cfrags;
+	const char **cfrag_names;
+	size_t num_cfrags;
 };
+
+static int add_cfrag(struct open_args *a, const char *path)
+{
+	uint8_t buf[CAPSA_CFRAG_FILE_BYTES + 1]; /* one more: a longer file is refused by the parser */
+	size_t len = 0, n = a->num_cfrags;
+	capsa_cfrag_file *grown;
+	const char **names;
+	capsa_status st = capsa_grant_file_read(buf, sizeof buf, &len, path);
+
+	if (st == CAPSA_ERR_IO)
+		return cli_fail("open", path, st);
+	if (n >= CAPSA_UMBRAL_MAX_SHARES) {
+		fprintf(stderr, "capsa open: more than %d cfrags\n", CAPSA_UMBRAL_MAX_SHARES);
+		return CLI_EXIT_USAGE;
+	}
+	if ((grown = realloc(a->cfrags, (n + 1) * sizeof *grown)) != NULL)
+		a->cfrags = grown;
+	if ((names = realloc(a->cfrag_names, (n + 1) * sizeof *names)) != NULL)
+		a->cfrag_names = names;
+	if (grown == NULL || names == NULL)
+		return cli_fail("open", path, CAPSA_ERR_NOMEM);
+	if (st == CAPSA_OK)
+		st = capsa_cfrag_file_parse(&a->cfrags[n], buf, len);
+	if (st != CAPSA_OK) {
+		fprintf(stderr, "capsa open: %s: not a valid cfrag file (%s)\n", path, capsa_status_str(st));
+		return st == CAPSA_ERR_NOT_CAPSA ? CLI_EXIT_NOT_CAPSA : CLI_EXIT_MALFORMED;
+	}
+	a->cfrag_names[n] = path;
+	a->num_cfrags = n + 1;
+	return 0;
+}
 
 static int add_identities(struct open_args *a, const char *path)
 {
@@ -85,7 +129,8 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 	static const struct option longs[] = {
 		{"identity", required_argument, NULL, 'i'}, {"threads", required_argument, NULL, 'j'},
 		{"output", required_argument, NULL, 'o'},   {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+		{"help", no_argument, NULL, 'h'},           {"cfrag", required_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0}};
 	char *end;
 	int c, rc = 0;
 
@@ -102,6 +147,7 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 			break;
 		case 'o': a->out = optarg; break;
 		case 'q': a->quiet = true; break;
+		case 'C': rc = add_cfrag(a, optarg); break;
 		case 'h': cli_help(help, help_tail); return -1;
 		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
 		}
@@ -139,6 +185,19 @@ static capsa_status pump(capsa_open *o, int in_fd, cli_progress *prog, bool *rea
 	return st;
 }
 
+/* A failure of the cfrag route: name the cfrag the check concerns, or the file. */
+static int report_cfrags(const struct open_args *a, const capsa_grant_report *rep, capsa_status st,
+                         const char *in_name)
+{
+	if (st == CAPSA_ERR_NO_MATCH) {
+		fprintf(stderr, "capsa open: %s: no umbral stanza: the file was sealed without --owner\n", in_name);
+		return CLI_EXIT_NO_ROUTE;
+	}
+	if (rep->index < a->num_cfrags)
+		return cli_grant_fail("open", a->cfrag_names[rep->index], rep, st);
+	return cli_grant_fail("open", in_name, rep, st);
+}
+
 static int report(capsa_open *o, capsa_status st, const char *in_name, const char *out_name, bool read_failed)
 {
 	if (st == CAPSA_ERR_CHUNK_AUTH) {
@@ -154,7 +213,11 @@ static int report(capsa_open *o, capsa_status st, const char *in_name, const cha
 static int open_stream(struct open_args *a, int in_fd, cli_out *out)
 {
 	const char *in_name = a->in ? a->in : "standard input", *out_name = a->out ? a->out : "standard output";
-	capsa_unlock unlock = {.identities = a->ids, .num_identities = a->num_ids};
+	capsa_grant_report rep = {.index = SIZE_MAX};
+	capsa_umbral_route route = {a->cfrags, a->num_cfrags, &rep};
+	capsa_route_key route_key = {CAPSA_UMBRAL_STANZA_TYPE, &route};
+	capsa_unlock unlock = {.identities = a->ids, .num_identities = a->num_ids, .route_keys = &route_key,
+	                       .num_route_keys = a->num_cfrags > 0 ? 1 : 0};
 	struct stat sb;
 	capsa_open *o = NULL;
 	cli_progress prog;
@@ -168,7 +231,10 @@ static int open_stream(struct open_args *a, int in_fd, cli_out *out)
 	if (st == CAPSA_OK)
 		st = pump(o, in_fd, &prog, &read_failed);
 	cli_progress_end(&prog);
-	rc = st == CAPSA_OK ? 0 : report(o, st, in_name, out_name, read_failed);
+	if (st != CAPSA_OK && a->num_cfrags > 0 && (rep.check != CAPSA_GRANT_CHECK_NONE || st == CAPSA_ERR_NO_MATCH))
+		rc = report_cfrags(a, &rep, st, in_name);
+	else
+		rc = st == CAPSA_OK ? 0 : report(o, st, in_name, out_name, read_failed);
 	capsa_open_free(o);
 	return rc;
 }
@@ -195,6 +261,8 @@ out:
 	if (in_fd > STDIN_FILENO)
 		close(in_fd);
 	capsa_identity_list_free(a.ids, a.num_ids);
+	free(a.cfrags);
+	free(a.cfrag_names);
 	return rc < 0 ? 0 : rc;
 }
 

@@ -1,4 +1,4 @@
-/* capsa seal: encrypt once under a fresh CEK, one x25519 stanza per recipient. */
+/* capsa seal: encrypt once under a fresh CEK, one x25519 stanza per recipient, an umbral stanza for an owner. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,8 +20,8 @@ static const char help[] =
 	"     capsa seal - encrypt a file once, to one or more recipients\n"
 	"\n"
 	"SYNOPSIS\n"
-	"     capsa seal -r RECIPIENT [-r ...] [-R FILE] [--cipher SUITE] [-j THREADS]\n"
-	"                [--sign IDENTITY] [-q] [-o OUT] [IN]\n"
+	"     capsa seal -r RECIPIENT [-r ...] [-R FILE] [--owner IDENTITY] [--cipher SUITE]\n"
+	"                [-j THREADS] [--sign IDENTITY] [-q] [-o OUT] [IN]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"     Encrypts IN (default standard input) under a fresh random content\n"
@@ -32,9 +32,16 @@ static const char help[] =
 	"     whatever the size of IN. With -o, the file is written beside OUT and\n"
 	"     renamed into place only when complete.\n"
 	"\n"
+	"     With --owner, the file also gets an umbral stanza: the key under an\n"
+	"     Umbral capsule to a delegating key derived for this file alone from the\n"
+	"     owner's identity. The owner opens the file with capsa open -i and lets\n"
+	"     others open it through proxies with capsa grant. --owner alone, without\n"
+	"     -r, is enough.\n"
+	"\n"
 	"OPTIONS\n"
 	"     -r, --recipient RECIPIENT  a capsa1... recipient; may be repeated\n"
 	"     -R, --recipients-file FILE one recipient per line (# comments); may be repeated\n"
+	"     --owner IDENTITY           add an umbral stanza for the owner in this identity file\n"
 	"     --cipher SUITE             aes-256-gcm (default) or chacha20-poly1305\n"
 	"     -j, --threads N            worker threads (default: one per CPU)\n"
 	"     --sign IDENTITY            sign the header with the Ed25519 key of this identity file\n"
@@ -47,9 +54,11 @@ static const char help_tail[] =
 	"\n"
 	"EXAMPLES\n"
 	"     capsa seal -r capsa1... -o model.capsa model.bin\n"
-	"     tar c data | capsa seal -R team.txt > data.tar.capsa\n";
+	"     tar c data | capsa seal -R team.txt > data.tar.capsa\n"
+	"     capsa seal --owner owner.txt -o model.capsa model.bin\n";
 
-static const char usage[] = "usage: capsa seal -r RECIPIENT [-R FILE] [--cipher SUITE] [-j N] [-o OUT] [IN]\n";
+static const char usage[] =
+	"usage: capsa seal -r RECIPIENT [-R FILE] [--owner IDENTITY] [--cipher SUITE] [-j N] [-o OUT] [IN]\n";
 
 struct seal_args {
 	capsa_recipient *recipients;
@@ -57,6 +66,9 @@ struct seal_args {
 	capsa_seal_opts opts;
 	capsa_identity *signer;
 	size_t num_signer;
+	capsa_identity owner;
+	bool have_owner;
+	capsa_route_key owner_route;
 	const char *in, *out;
 	bool quiet;
 };
@@ -125,7 +137,7 @@ static int parse_args(struct seal_args *a, int argc, char **argv)
 		{"cipher", required_argument, NULL, 'c'},    {"threads", required_argument, NULL, 'j'},
 		{"output", required_argument, NULL, 'o'},    {"sign", required_argument, NULL, 's'},
 		{"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"owner", required_argument, NULL, 'W'},     {NULL, 0, NULL, 0}};
 	int c, rc = 0;
 
 	optind = 1;
@@ -138,6 +150,14 @@ static int parse_args(struct seal_args *a, int argc, char **argv)
 		case 's': rc = a->signer ? CLI_EXIT_USAGE : add_signer(a, optarg); break;
 		case 'q': a->quiet = true; break;
 		case 'h': cli_help(help, help_tail); return -1;
+		case 'W':
+			if (a->have_owner) {
+				fprintf(stderr, "capsa seal: --owner given twice\n");
+				rc = CLI_EXIT_USAGE;
+			} else if ((rc = cli_read_owner("seal", optarg, &a->owner)) == 0) {
+				a->have_owner = true;
+			}
+			break;
 		case 'c':
 			if (capsa_suite_from_name(&a->opts.suite, optarg) != CAPSA_OK) {
 				fprintf(stderr, "capsa seal: unknown cipher '%s' (aes-256-gcm, chacha20-poly1305)\n", optarg);
@@ -147,8 +167,8 @@ static int parse_args(struct seal_args *a, int argc, char **argv)
 		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
 		}
 	}
-	if (rc == 0 && (argc - optind > 1 || a->num_recipients == 0)) {
-		fputs(a->num_recipients == 0 ? "capsa seal: no recipients: give -r or -R\n" : usage, stderr);
+	if (rc == 0 && (argc - optind > 1 || (a->num_recipients == 0 && !a->have_owner))) {
+		fputs(argc - optind <= 1 ? "capsa seal: no recipients: give -r, -R or --owner\n" : usage, stderr);
 		rc = CLI_EXIT_USAGE;
 	}
 	if (rc == 0 && optind < argc)
@@ -196,6 +216,11 @@ static int seal_stream(struct seal_args *a, int in_fd, cli_out *out)
 	a->opts.recipients = a->recipients;
 	a->opts.num_recipients = a->num_recipients;
 	a->opts.signer = a->signer;
+	if (a->have_owner) {
+		a->owner_route = (capsa_route_key){"umbral", &a->owner};
+		a->opts.routes = &a->owner_route;
+		a->opts.num_routes = 1;
+	}
 	cli_progress_start(&prog, "seal", a->opts.plaintext_len == CAPSA_LENGTH_UNKNOWN ? 0 : a->opts.plaintext_len,
 	                   a->quiet);
 	st = capsa_seal_new(&s, &a->opts, capsa_sink_fd, &out->fd);
@@ -240,6 +265,7 @@ out:
 		close(in_fd);
 	free(a.recipients);
 	capsa_identity_list_free(a.signer, a.num_signer);
+	capsa_identity_wipe(&a.owner);
 	return rc < 0 ? 0 : rc;
 }
 

@@ -9,6 +9,8 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_seal,
 	&cli_verb_open,
 	&cli_verb_inspect,
+	&cli_verb_grant,
+	&cli_verb_reencrypt,
 	&cli_verb_version,
 	&cli_verb_attest,
 };

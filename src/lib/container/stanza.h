@@ -52,4 +52,7 @@ extern const capsa_stanza_ops capsa_stanza_x25519;
 #define CAPSA_X25519_STANZA_INFO "capsa/v1/x25519"
 #define CAPSA_X25519_STANZA_BODY_BYTES (32 + CAPSA_CEK_BYTES + 16)
 
+/* The `umbral` stanza (stanza_umbral.c; the body layout is in capsa/grant.h). */
+extern const capsa_stanza_ops capsa_stanza_umbral;
+
 #endif

@@ -5,6 +5,7 @@
 
 static const capsa_stanza_ops *const stanza_types[] = {
 	&capsa_stanza_x25519,
+	&capsa_stanza_umbral,
 };
 
 const capsa_stanza_ops *capsa_stanza_lookup(const char *type)

@@ -1,0 +1,57 @@
+/* What grant, reencrypt and open --cfrag share: owner identities, headers, and naming failed checks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <capsa/grant.h>
+#include <capsa/keys.h>
+
+#include "cli.h"
+
+int cli_grant_fail(const char *verb, const char *what, const capsa_grant_report *rep, capsa_status st)
+{
+	if (rep == NULL || rep->check == CAPSA_GRANT_CHECK_NONE)
+		return cli_fail(verb, what, st);
+	if (rep->check == CAPSA_GRANT_CHECK_THRESHOLD) {
+		fprintf(stderr, "capsa %s: %s: too few cfrags: have %zu, need %zu\n", verb, what, rep->have, rep->need);
+		return CLI_EXIT_THRESHOLD;
+	}
+	if (rep->check == CAPSA_GRANT_CHECK_VERIFY)
+		fprintf(stderr, "capsa %s: %s: %s (%s)\n", verb, what, capsa_grant_check_name(rep->check),
+		        rep->cause == CAPSA_ERR_SIGNATURE ? "its signature does not cover these keys"
+		                                          : capsa_status_str(rep->cause));
+	else
+		fprintf(stderr, "capsa %s: %s: %s\n", verb, what, capsa_grant_check_name(rep->check));
+	switch (rep->check) {
+	case CAPSA_GRANT_CHECK_VERIFY: return CLI_EXIT_VERIFY;
+	case CAPSA_GRANT_CHECK_DUPLICATE: return CLI_EXIT_THRESHOLD;
+	default: return CLI_EXIT_MISMATCH;
+	}
+}
+
+int cli_read_owner(const char *verb, const char *path, capsa_identity *out)
+{
+	capsa_identity *ids = NULL;
+	size_t n = 0, line = 0;
+	capsa_status st = capsa_identity_file_read(&ids, &n, path, &line);
+
+	if (st != CAPSA_OK)
+		return cli_key_fail(verb, path, line, st);
+	*out = ids[0];
+	capsa_identity_list_free(ids, n);
+	return 0;
+}
+
+int cli_read_header(const char *verb, const char *path, uint8_t **hdr, size_t *len)
+{
+	int fd = cli_open_in(verb, path);
+	capsa_status st;
+
+	if (fd < 0)
+		return CLI_EXIT_IO;
+	st = capsa_header_read_fd(hdr, len, fd);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return st == CAPSA_OK ? 0 : cli_fail(verb, path ? path : "standard input", st);
+}

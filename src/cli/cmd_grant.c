@@ -1,0 +1,217 @@
+/* capsa grant: the owner splits a file's re-encryption key for one recipient into N kfrag files. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <capsa/grant.h>
+#include <capsa/keys.h>
+
+#include "cli.h"
+
+static const char help[] =
+	"NAME\n"
+	"     capsa grant - let a recipient open one file through M of N proxies\n"
+	"\n"
+	"SYNOPSIS\n"
+	"     capsa grant --owner IDENTITY --to RECIPIENT -t M -n N -o DIR FILE\n"
+	"\n"
+	"DESCRIPTION\n"
+	"     Reads the header of FILE, which must carry an umbral stanza (capsa seal\n"
+	"     --owner), checks with the owner's identity that the stanza is the owner's\n"
+	"     and that the header is intact, and splits the file's re-encryption key\n"
+	"     for RECIPIENT into N kfrags, any M of which let proxies re-encrypt the\n"
+	"     file's capsule for RECIPIENT (capsa reencrypt). The kfrags are signed by\n"
+	"     the owner and cover both the file's key and the recipient's.\n"
+	"\n"
+	"     The kfrags are written to DIR/1.kfrag ... DIR/N.kfrag (DIR is created\n"
+	"     with mode 0700 if missing), each with mode 0600 and never over an\n"
+	"     existing file; their paths are printed on standard output. Each kfrag\n"
+	"     is the secret one proxy holds: give each to a different proxy, over a\n"
+	"     confidential channel (once proxies run as services, capsa encrypts each\n"
+	"     kfrag to its proxy's key). A grant opens this file only: when the\n"
+	"     proxies delete its kfrags, opens not yet made are refused, and no other\n"
+	"     grant or file is touched.\n"
+	"\n"
+	"     This is delegated mode: a recipient who opens the file holds its key.\n"
+	"\n"
+	"OPTIONS\n"
+	"     --owner IDENTITY     the owner's identity file (its first identity)\n"
+	"     --to RECIPIENT       the recipient (capsa1...)\n"
+	"     -t, --threshold M    how many kfrags a re-encryption needs (1 to N)\n"
+	"     -n, --shares N       how many kfrags to make (1 to 255)\n"
+	"     -o, --output DIR     the directory for the kfrag files\n"
+	"     -h, --help           show this help\n"
+	"\n";
+
+static const char help_tail[] =
+	"\n"
+	"EXAMPLES\n"
+	"     capsa grant --owner owner.txt --to capsa1... -t 2 -n 3 -o grant-alice model.capsa\n";
+
+static const char usage[] = "usage: capsa grant --owner IDENTITY --to RECIPIENT -t M -n N -o DIR FILE\n";
+
+struct grant_args {
+	capsa_identity owner;
+	bool have_owner;
+	capsa_recipient to;
+	bool have_to;
+	unsigned long threshold, shares;
+	const char *dir, *file;
+};
+
+static int parse_count(const char *s, unsigned long *out, const char *what)
+{
+	char *end;
+
+	*out = strtoul(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || *out == 0 || *out > CAPSA_UMBRAL_MAX_SHARES) {
+		fprintf(stderr, "capsa grant: %s wants a number from 1 to 255, not '%s'\n", what, s);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int parse_to(struct grant_args *a, const char *s)
+{
+	capsa_status st = capsa_recipient_decode(&a->to, s, strlen(s));
+
+	if (st != CAPSA_OK)
+		return cli_key_fail("grant", s, 0, st);
+	a->have_to = true;
+	return 0;
+}
+
+static int parse_args(struct grant_args *a, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"owner", required_argument, NULL, 'O'},     {"to", required_argument, NULL, 'T'},
+		{"threshold", required_argument, NULL, 't'}, {"shares", required_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	int c, rc = 0;
+
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, "t:n:o:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'O':
+			if (a->have_owner) {
+				fprintf(stderr, "capsa grant: --owner given twice\n");
+				rc = CLI_EXIT_USAGE;
+			} else if ((rc = cli_read_owner("grant", optarg, &a->owner)) == 0) {
+				a->have_owner = true;
+			}
+			break;
+		case 'T': rc = parse_to(a, optarg); break;
+		case 't': rc = parse_count(optarg, &a->threshold, "-t"); break;
+		case 'n': rc = parse_count(optarg, &a->shares, "-n"); break;
+		case 'o': a->dir = optarg; break;
+		case 'h': cli_help(help, help_tail); return -1;
+		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
+		}
+	}
+	if (rc != 0)
+		return rc;
+	if (!a->have_owner || !a->have_to || a->threshold == 0 || a->shares == 0 || a->dir == NULL ||
+	    argc - optind != 1) {
+		fputs(usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (a->threshold > a->shares) {
+		fprintf(stderr, "capsa grant: the threshold (%lu) exceeds the number of kfrags (%lu)\n", a->threshold,
+		        a->shares);
+		return CLI_EXIT_USAGE;
+	}
+	a->file = argv[optind];
+	return 0;
+}
+
+/* Creates |dir| 0700 if it is missing; an existing directory is used as it is. */
+static int make_dir(const char *dir)
+{
+	struct stat sb;
+
+	if (mkdir(dir, 0700) == 0 || (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
+		return 0;
+	fprintf(stderr, "capsa grant: %s: %s\n", dir, errno == EEXIST ? "not a directory" : strerror(errno));
+	return CLI_EXIT_IO;
+}
+
+/* Writes every kfrag; on failure removes the ones this call wrote. */
+static int write_kfrags(const char *dir, const capsa_kfrag_file *kf, size_t n)
+{
+	size_t len = strlen(dir) + sizeof "/255.kfrag";
+	char *path = malloc(len);
+	size_t done = 0;
+	capsa_status st = path ? CAPSA_OK : CAPSA_ERR_NOMEM;
+	int rc = 0;
+
+	for (; st == CAPSA_OK && done < n; done++) {
+		snprintf(path, len, "%s/%u.kfrag", dir, (unsigned)kf[done].index);
+		if ((st = capsa_kfrag_file_write(path, &kf[done])) != CAPSA_OK)
+			rc = cli_fail("grant", path, st);
+	}
+	if (st != CAPSA_OK && path != NULL) {
+		for (size_t i = 0; i + 1 < done; i++) {
+			snprintf(path, len, "%s/%u.kfrag", dir, (unsigned)kf[i].index);
+			unlink(path);
+		}
+	}
+	for (size_t i = 0; st == CAPSA_OK && i < n; i++)
+		printf("%s/%u.kfrag\n", dir, (unsigned)kf[i].index);
+	free(path);
+	return path == NULL ? cli_fail("grant", dir, CAPSA_ERR_NOMEM) : rc;
+}
+
+static int grant(struct grant_args *a)
+{
+	capsa_kfrag_file *kf = calloc(a->shares, sizeof *kf);
+	uint8_t *hdr = NULL;
+	size_t hdr_len = 0;
+	capsa_status st;
+	int rc;
+
+	if (kf == NULL)
+		return cli_fail("grant", a->file, CAPSA_ERR_NOMEM);
+	if ((rc = cli_read_header("grant", a->file, &hdr, &hdr_len)) != 0)
+		goto out;
+	st = capsa_grant_create(kf, &a->owner, &a->to, a->threshold, a->shares, hdr, hdr_len, NULL);
+	if (st == CAPSA_ERR_NO_MATCH) {
+		fprintf(stderr, "capsa grant: %s: no umbral stanza: the file was sealed without --owner\n", a->file);
+		rc = CLI_EXIT_NO_ROUTE;
+	} else if (st == CAPSA_ERR_MISMATCH) {
+		fprintf(stderr, "capsa grant: %s: the umbral stanza is not this owner's (wrong --owner identity)\n",
+		        a->file);
+		rc = CLI_EXIT_MISMATCH;
+	} else if (st == CAPSA_ERR_AUTH) {
+		fprintf(stderr, "capsa grant: %s: the umbral stanza does not decrypt: the header was modified\n", a->file);
+		rc = CLI_EXIT_HEADER_AUTH;
+	} else if (st != CAPSA_OK) {
+		rc = cli_fail("grant", a->file, st);
+	} else if ((rc = make_dir(a->dir)) == 0) {
+		rc = write_kfrags(a->dir, kf, a->shares);
+	}
+out:
+	for (size_t i = 0; i < a->shares; i++)
+		capsa_kfrag_file_wipe(&kf[i]);
+	free(kf);
+	free(hdr);
+	return rc;
+}
+
+static int run(int argc, char **argv)
+{
+	struct grant_args a = {0};
+	int rc = parse_args(&a, argc, argv);
+
+	if (rc == 0)
+		rc = grant(&a);
+	capsa_identity_wipe(&a.owner);
+	return rc < 0 ? 0 : rc;
+}
+
+const struct cli_verb cli_verb_grant = {"grant", "let a recipient open a file through M of N proxies (kfrags)",
+                                        run};
