@@ -37,7 +37,11 @@ python3 -c 'import json; d=json.load(open("out")); assert d["platform"]=="sev-sn
 "$CAPSA" attest verify "$snp" --vcek "$vcek" --policy snp.json --report-data $rd --nonce $rd --at $at >text 2>&1 \
 	&& grep -q "verdict       ACCEPTED" text && grep -q "\[pass\] report-signature" text && ok || bad "snp text output"
 verify 1 report-data "snp: other report data" -- "$snp" --vcek "$vcek" --policy snp.json --report-data 0102030406 \
-	--nonce $rd --at $at
+	--nonce 0102030406 --at $at
+verify 1 nonce "snp: a nonce the given report data does not hold" -- "$snp" --vcek "$vcek" --policy snp.json \
+	--report-data $rd --nonce deadbeefdeadbeef --at $at
+verify 0 None "snp: a nonce inside the given report data" -- "$snp" --vcek "$vcek" --policy snp.json \
+	--report-data $rd --nonce 0304 --at $at
 verify 1 nonce "snp: no report data for the nonce" -- "$snp" --vcek "$vcek" --policy snp.json --nonce $rd --at $at
 verify 1 vcek-chain "snp: after the VCEK expired" -- "$snp" --vcek "$vcek" --policy snp.json --report-data $rd \
 	--nonce $rd --at 2030-01-01T00:00:00Z

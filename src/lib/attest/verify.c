@@ -19,11 +19,21 @@ const capsa_attest_check *capsa_attest_first_failure(const capsa_attest_result *
 	return NULL;
 }
 
+/* True if |nonce| occurs somewhere in |data| (public values). */
+static bool holds_nonce(const uint8_t *data, size_t data_len, const uint8_t *nonce, size_t nonce_len)
+{
+	for (size_t i = 0; nonce_len > 0 && i + nonce_len <= data_len; i++)
+		if (memcmp(data + i, nonce, nonce_len) == 0)
+			return true;
+	return false;
+}
+
 /*
  * The verifier's own nonce must be the one the evidence answers. Vendor
  * evidence imported without an envelope nonce carries it inside: Nitro in the
  * document's nonce field (checked by the Nitro verifier against expect.nonce),
- * SEV-SNP only through report data the verifier states explicitly.
+ * SEV-SNP only through report data the verifier states explicitly, which must
+ * then hold the nonce: a nonce that nothing signed cannot count as checked.
  */
 static bool check_nonce(const capsa_evidence *ev, const capsa_attest_verify_params *p,
                         const capsa_attest_policy *pol, capsa_attest_result *res)
@@ -37,11 +47,14 @@ static bool check_nonce(const capsa_evidence *ev, const capsa_attest_verify_para
 		return !pol->require_nonce;
 	}
 	if (ev->nonce_len == 0) {
-		ok = ev->platform == CAPSA_PLATFORM_NITRO || p->report_data != NULL;
+		ok = ev->platform == CAPSA_PLATFORM_NITRO ||
+		     (p->report_data != NULL && holds_nonce(p->report_data, p->report_data_len, p->nonce, p->nonce_len));
 		capsa_attest_check_add(res, "nonce", ok, "%s",
 		                       ev->platform == CAPSA_PLATFORM_NITRO ? "vendor document: checked in its nonce field"
-		                       : ok ? "vendor report: checked as part of the given report data"
-		                            : "vendor evidence without a capsa nonce: give the expected report data");
+		                       : ok ? "vendor report: the given report data holds the verifier's nonce"
+		                       : p->report_data != NULL
+		                           ? "the given report data does not hold the verifier's nonce: freshness unknown"
+		                           : "vendor evidence without a capsa nonce: give the expected report data");
 		return ok;
 	}
 	ok = p->nonce_len == ev->nonce_len && capsa_ct_equal(p->nonce, ev->nonce, ev->nonce_len);
