@@ -66,10 +66,11 @@ static capsa_status check_size(capsa_reader *r)
 	if ((uint64_t)sb.st_size < r->hdr.len + CAPSA_STREAM_PREFIX_BYTES)
 		return CAPSA_ERR_TRUNCATED;
 	payload = (uint64_t)sb.st_size - r->hdr.len;
+	/* a recorded length names the exact payload size: longer is trailing data, whatever its length */
+	if (r->hdr.plaintext_len != CAPSA_LENGTH_UNKNOWN && payload != capsa_payload_len(r->hdr.plaintext_len))
+		return payload < capsa_payload_len(r->hdr.plaintext_len) ? CAPSA_ERR_TRUNCATED : CAPSA_ERR_TRAILING;
 	if ((st = capsa_payload_plaintext_len(&r->size, payload)) != CAPSA_OK)
 		return st;
-	if (r->hdr.plaintext_len != CAPSA_LENGTH_UNKNOWN && r->hdr.plaintext_len != r->size)
-		return r->size < r->hdr.plaintext_len ? CAPSA_ERR_TRUNCATED : CAPSA_ERR_TRAILING;
 	r->payload_off = r->hdr.len + CAPSA_STREAM_PREFIX_BYTES;
 	r->num_chunks = r->size / CAPSA_STREAM_CHUNK_BYTES + 1;
 	return CAPSA_OK;
