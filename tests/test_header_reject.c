@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <capsa/container.h>
+#include <capsa/keys.h>
 
 #include "check.h"
 #include "container/header.h"
@@ -25,6 +26,7 @@ typedef struct raw_stanza {
 typedef struct raw_header {
 	uint8_t version, chunk_log2, flags;
 	uint16_t suite;
+	uint64_t length;      /* the plaintext length field */
 	uint32_t header_len;  /* 0: the real length */
 	uint16_t count;       /* 0xffff: the number of stanzas given */
 	const raw_stanza *stanzas;
@@ -38,7 +40,7 @@ static const raw_stanza one_unknown = {"example.org/route", 17, 3, SIZE_MAX};
 
 static raw_header good_header(void)
 {
-	return (raw_header){.version = 1, .chunk_log2 = 14, .suite = CAPSA_SUITE_AES_256_GCM,
+	return (raw_header){.version = 1, .chunk_log2 = 14, .suite = CAPSA_SUITE_AES_256_GCM, .length = 100,
 	                    .count = 0xffff, .stanzas = &one_unknown, .num_stanzas = 1};
 }
 
@@ -57,7 +59,7 @@ static uint8_t *build(const raw_header *h, size_t *len)
 	capsa_cbb_add_u16(&cbb, h->suite);
 	capsa_cbb_add_u8(&cbb, h->chunk_log2);
 	capsa_cbb_add_u8(&cbb, h->flags);
-	capsa_cbb_add_u64(&cbb, 100);
+	capsa_cbb_add_u64(&cbb, h->length);
 	capsa_cbb_add_bytes(&cbb, cid, sizeof cid);
 	capsa_cbb_add_u32(&cbb, 0);
 	capsa_cbb_add_u16(&cbb, h->count == 0xffff ? (uint16_t)h->num_stanzas : h->count);
@@ -131,6 +133,60 @@ static void fixed_fields(void)
 		h.flags = (uint8_t)(1u << bit);
 		expect("a reserved flag", &h, CAPSA_ERR_DECODE);
 	}
+}
+
+/* FORMAT.md: the first length that is rejected. */
+#define LENGTH_LIMIT UINT64_C(0xFFC00FFC00FF8000)
+
+static void plaintext_length(void)
+{
+	raw_header h = good_header();
+
+	h.length = CAPSA_LENGTH_UNKNOWN;
+	expect("length unknown", &h, CAPSA_OK);
+	h.length = 0;
+	expect("length 0", &h, CAPSA_OK);
+	h.length = LENGTH_LIMIT - 1;
+	expect("the largest length a payload can have", &h, CAPSA_OK);
+	h.length = LENGTH_LIMIT;
+	expect("the smallest length no payload can have", &h, CAPSA_ERR_DECODE);
+	h.length = CAPSA_LENGTH_UNKNOWN - 1;
+	expect("length 2^64 - 2", &h, CAPSA_ERR_DECODE);
+}
+
+static capsa_status discard(void *arg, const uint8_t *data, size_t len)
+{
+	(void)arg, (void)data, (void)len;
+	return CAPSA_OK;
+}
+
+/*
+ * A header with a valid MAC (as its sealer can make) that records a length no
+ * payload can have: opening it must say "malformed header", not blame the
+ * caller's arguments.
+ */
+static void impossible_length_opened(void)
+{
+	uint8_t seed[CAPSA_IDENTITY_SEEDBYTES], cek[CAPSA_CEK_BYTES], *hdr = NULL;
+	capsa_identity id;
+	capsa_recipient rec;
+	capsa_hdr_params p = {.suite = CAPSA_SUITE_AES_256_GCM, .plaintext_len = CAPSA_LENGTH_UNKNOWN - 1,
+	                      .recipients = &rec, .num_recipients = 1};
+	capsa_unlock u = {.identities = &id, .num_identities = 1};
+	capsa_open *o = NULL;
+	size_t len = 0;
+
+	memset(seed, 7, sizeof seed);
+	memset(cek, 9, sizeof cek);
+	CHECK_OK(capsa_identity_from_seed(&id, seed));
+	capsa_identity_recipient(&rec, &id);
+	CHECK_OK(capsa_hdr_build(&hdr, &len, &p, cek));
+	CHECK_OK(capsa_open_new(&o, &u, 1, discard, NULL));
+	check_context("opening a header that records length 2^64 - 2");
+	CHECK_STATUS(capsa_open_write(o, hdr, len), CAPSA_ERR_DECODE);
+	capsa_open_free(o);
+	capsa_identity_wipe(&id);
+	free(hdr);
 }
 
 static void lengths_and_counts(void)
@@ -250,6 +306,8 @@ static void truncated(void)
 int main(void)
 {
 	fixed_fields();
+	plaintext_length();
+	impossible_length_opened();
 	lengths_and_counts();
 	many_stanzas();
 	stanza_types();
