@@ -266,10 +266,12 @@ typedef struct capsa_reader capsa_reader;
 /*
  * capsa_reader_open_fd authenticates the header of the sealed file open on
  * |fd| (which the reader duplicates; the caller keeps its own) and checks the
- * payload's key commitment and length. Returns CAPSA_OK, the header and
- * unlock statuses of capsa_open_write, CAPSA_ERR_TRUNCATED or
- * CAPSA_ERR_TRAILING if the file size does not match the recorded length,
- * CAPSA_ERR_IO, or CAPSA_ERR_NOMEM.
+ * payload's key commitment and length; a file sealed without a recorded
+ * length has its final chunk opened once, which authenticates the size.
+ * Returns CAPSA_OK, the header and unlock statuses of capsa_open_write,
+ * CAPSA_ERR_TRUNCATED or CAPSA_ERR_TRAILING if the file size does not match
+ * the recorded length, CAPSA_ERR_CHUNK_AUTH if the final chunk of a file
+ * without one does not verify, CAPSA_ERR_IO, or CAPSA_ERR_NOMEM.
  */
 CAPSA_API capsa_status capsa_reader_open_fd(capsa_reader **out, int fd, const capsa_unlock *unlock) CAPSA_MUST_CHECK;
 

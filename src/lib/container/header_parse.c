@@ -59,6 +59,9 @@ static capsa_status parse_fixed(capsa_hdr *h, capsa_cbs *cbs)
 		return CAPSA_ERR_UNSUPPORTED;
 	if ((h->flags & ~HDR_FLAG_SIGNED) != 0)
 		return CAPSA_ERR_DECODE;
+	/* a length no payload can have (its size would not fit in 64 bits) is malformed, not a caller's mistake */
+	if (h->plaintext_len != CAPSA_LENGTH_UNKNOWN && capsa_payload_len(h->plaintext_len) == UINT64_MAX)
+		return CAPSA_ERR_DECODE;
 	return CAPSA_OK;
 }
 

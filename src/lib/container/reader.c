@@ -66,14 +66,17 @@ static capsa_status check_size(capsa_reader *r)
 	if ((uint64_t)sb.st_size < r->hdr.len + CAPSA_STREAM_PREFIX_BYTES)
 		return CAPSA_ERR_TRUNCATED;
 	payload = (uint64_t)sb.st_size - r->hdr.len;
+	/* a recorded length names the exact payload size: longer is trailing data, whatever its length */
+	if (r->hdr.plaintext_len != CAPSA_LENGTH_UNKNOWN && payload != capsa_payload_len(r->hdr.plaintext_len))
+		return payload < capsa_payload_len(r->hdr.plaintext_len) ? CAPSA_ERR_TRUNCATED : CAPSA_ERR_TRAILING;
 	if ((st = capsa_payload_plaintext_len(&r->size, payload)) != CAPSA_OK)
 		return st;
-	if (r->hdr.plaintext_len != CAPSA_LENGTH_UNKNOWN && r->hdr.plaintext_len != r->size)
-		return r->size < r->hdr.plaintext_len ? CAPSA_ERR_TRUNCATED : CAPSA_ERR_TRAILING;
 	r->payload_off = r->hdr.len + CAPSA_STREAM_PREFIX_BYTES;
 	r->num_chunks = r->size / CAPSA_STREAM_CHUNK_BYTES + 1;
 	return CAPSA_OK;
 }
+
+static capsa_status check_final_chunk(capsa_reader *r, capsa_stream_ra *ra);
 
 static capsa_status setup(capsa_reader *r, const capsa_unlock *unlock)
 {
@@ -95,7 +98,7 @@ static capsa_status setup(capsa_reader *r, const capsa_unlock *unlock)
 	if ((st = capsa_stream_ra_new(&ra, &r->params, r->prefix)) != CAPSA_OK)
 		return st;
 	r->pool[r->pool_len++] = ra;
-	return CAPSA_OK;
+	return check_final_chunk(r, ra);
 }
 
 capsa_status capsa_reader_open_fd(capsa_reader **out, int fd, const capsa_unlock *unlock)
@@ -182,6 +185,30 @@ static capsa_status open_chunk(capsa_reader *r, capsa_stream_ra *ra, uint8_t *pt
 		return CAPSA_ERR_TRUNCATED; /* the file shrank since it was opened */
 	*pt_len = want - CAPSA_AEAD_TAGBYTES;
 	return capsa_stream_ra_open(ra, pt, index, final, ct, want);
+}
+
+/*
+ * With a recorded length the header MAC vouches for the size. Without one the
+ * size comes from the file size, which nothing has authenticated yet: open the
+ * final chunk once, so that a file cut short (or extended) fails here instead
+ * of reporting a wrong size that only a read of its last chunk would expose.
+ */
+static capsa_status check_final_chunk(capsa_reader *r, capsa_stream_ra *ra)
+{
+	uint8_t *pt, *ct;
+	size_t pt_len;
+	capsa_status st;
+
+	if (r->hdr.plaintext_len != CAPSA_LENGTH_UNKNOWN)
+		return CAPSA_OK;
+	pt = malloc(CAPSA_STREAM_CHUNK_BYTES);
+	ct = malloc(CAPSA_STREAM_CHUNK_CT_BYTES);
+	st = pt && ct ? open_chunk(r, ra, pt, &pt_len, ct, r->num_chunks - 1) : CAPSA_ERR_NOMEM;
+	if (pt != NULL)
+		capsa_wipe(pt, CAPSA_STREAM_CHUNK_BYTES);
+	free(pt);
+	free(ct);
+	return st == CAPSA_ERR_AUTH ? CAPSA_ERR_CHUNK_AUTH : st;
 }
 
 static capsa_status read_chunks(capsa_reader *r, capsa_stream_ra *ra, uint8_t *out, uint64_t offset, size_t len,

@@ -7,7 +7,11 @@ static const char alphabet[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 #define CHECKSUM_LEN 6
 
-/* The BCH generator step of BIP 173 over one more 5-bit value. */
+/*
+ * The BCH generator step of BIP 173 over one more 5-bit value. The checksum
+ * state is a function of an identity's secret seed, so the generator terms
+ * are selected with masks, not branches.
+ */
 static uint32_t polymod_step(uint32_t chk, uint8_t value)
 {
 	static const uint32_t gen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
@@ -15,8 +19,7 @@ static uint32_t polymod_step(uint32_t chk, uint8_t value)
 
 	chk = ((chk & 0x1ffffff) << 5) ^ value;
 	for (int i = 0; i < 5; i++)
-		if ((top >> i) & 1)
-			chk ^= gen[i];
+		chk ^= gen[i] & (0u - ((top >> i) & 1u));
 	return chk;
 }
 
