@@ -111,7 +111,12 @@ static int print_json(const capsa_header_info *h, uint64_t derived, const struct
 	json_object_set_new(o, "version", json_integer(h->version));
 	json_object_set_new(o, "suite", json_string(capsa_suite_name(h->suite)));
 	json_object_set_new(o, "chunk_size", json_integer(h->chunk_bytes));
-	json_object_set_new(o, "plaintext_size", size == UINT64_MAX ? json_null() : json_integer((json_int_t)size));
+	/* JSON integers are signed 64-bit here: larger sizes (valid, if unlikely) go out as a decimal string. */
+	char big[24];
+	snprintf(big, sizeof big, "%" PRIu64, size);
+	json_object_set_new(o, "plaintext_size", size == UINT64_MAX ? json_null()
+	                                         : size > INT64_MAX ? json_string(big)
+	                                                            : json_integer((json_int_t)size));
 	json_object_set_new(o, "plaintext_size_recorded", json_boolean(h->plaintext_len != CAPSA_LENGTH_UNKNOWN));
 	json_object_set_new(o, "content_id", json_string(id));
 	json_object_set_new(o, "header_size", json_integer((json_int_t)h->header_len));

@@ -10,23 +10,25 @@
 
 static secp256k1_context *ctx;
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
-static bool ctx_randomized = true;
 
 /*
  * One shared context: libsecp256k1 contexts are read-only once created. It
  * is randomized once, here, because randomizing is not safe while other
  * threads use the context; the blinding protects ec_pubkey_create (k*G)
- * against side channels. Without randomness the context stays usable, only
- * unblinded.
+ * against side channels.
  */
 static void ctx_create(void)
 {
 	uint8_t seed[32];
 
 	ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-	if (ctx != NULL && capsa_random(seed, sizeof seed) == CAPSA_OK &&
-	    secp256k1_context_randomize(ctx, seed) != 1)
-		ctx_randomized = false; /* cannot happen for a fresh context; the context stays usable */
+	/*
+	 * libsecp256k1 aborts rather than return NULL when it cannot allocate, and
+	 * randomizing a fresh context cannot fail; without randomness the context
+	 * stays usable, only unblinded.
+	 */
+	if (capsa_random(seed, sizeof seed) == CAPSA_OK && secp256k1_context_randomize(ctx, seed) != 1)
+		abort();
 	capsa_wipe(seed, sizeof seed);
 }
 
@@ -83,6 +85,7 @@ void capsa_ec_point_encode(uint8_t out[CAPSA_SECP256K1_POINT_BYTES], const capsa
 
 	to_pk(&pk, p);
 	secp256k1_ec_pubkey_serialize(capsa_secp_ctx(), out, &len, &pk, SECP256K1_EC_COMPRESSED);
+	capsa_wipe(&pk, sizeof pk); /* the point may be secret (a key seed, a DH point) */
 }
 
 void capsa_ec_point_encode_xy(uint8_t out[64], const capsa_ec_point *p)
@@ -94,6 +97,8 @@ void capsa_ec_point_encode_xy(uint8_t out[64], const capsa_ec_point *p)
 	to_pk(&pk, p);
 	secp256k1_ec_pubkey_serialize(capsa_secp_ctx(), full, &len, &pk, SECP256K1_EC_UNCOMPRESSED);
 	memcpy(out, full + 1, 64);
+	capsa_wipe(&pk, sizeof pk);
+	capsa_wipe(full, sizeof full);
 }
 
 capsa_status capsa_ec_point_parse_xy(capsa_ec_point *p, const uint8_t in[64])
@@ -131,25 +136,33 @@ capsa_status capsa_ec_mul_base(capsa_ec_point *out, const capsa_ec_scalar *k)
 capsa_status capsa_ec_mul(capsa_ec_point *out, const capsa_ec_point *p, const capsa_ec_scalar *k)
 {
 	secp256k1_pubkey pk;
+	capsa_status st = CAPSA_ERR_KEY;
 
 	to_pk(&pk, p);
-	if (secp256k1_ec_pubkey_tweak_mul(capsa_secp_ctx(), &pk, k->b) != 1)
-		return CAPSA_ERR_KEY;
-	from_pk(out, &pk);
-	return CAPSA_OK;
+	if (secp256k1_ec_pubkey_tweak_mul(capsa_secp_ctx(), &pk, k->b) == 1) {
+		from_pk(out, &pk);
+		st = CAPSA_OK;
+	}
+	capsa_wipe(&pk, sizeof pk); /* k*P is often a shared secret */
+	return st;
 }
 
 capsa_status capsa_ec_add(capsa_ec_point *out, const capsa_ec_point *a, const capsa_ec_point *b)
 {
 	secp256k1_pubkey pa, pb, sum;
 	const secp256k1_pubkey *ins[2] = {&pa, &pb};
+	capsa_status st = CAPSA_ERR_KEY;
 
 	to_pk(&pa, a);
 	to_pk(&pb, b);
-	if (secp256k1_ec_pubkey_combine(capsa_secp_ctx(), &sum, ins, 2) != 1)
-		return CAPSA_ERR_KEY;
-	from_pk(out, &sum);
-	return CAPSA_OK;
+	if (secp256k1_ec_pubkey_combine(capsa_secp_ctx(), &sum, ins, 2) == 1) {
+		from_pk(out, &sum);
+		st = CAPSA_OK;
+	}
+	capsa_wipe(&pa, sizeof pa);
+	capsa_wipe(&pb, sizeof pb);
+	capsa_wipe(&sum, sizeof sum);
+	return st;
 }
 
 capsa_status capsa_ec_sum(capsa_ec_point *out, const capsa_ec_point *p, size_t n)

@@ -138,10 +138,10 @@ capsa_status capsa_xchacha_open(uint8_t *out, const uint8_t key[CAPSA_XCHACHA_KE
 	     !update_all(c, NULL, aad, aad_len) || !update_all(c, out, ct, pt_len)))
 		st = CAPSA_ERR_INTERNAL;
 	/* the tag is checked in Final, in constant time; on failure no plaintext survives */
-	if (st == CAPSA_OK && EVP_CipherFinal_ex(c, out + pt_len, &got) != 1) {
-		capsa_wipe(out, pt_len);
+	if (st == CAPSA_OK && EVP_CipherFinal_ex(c, out + pt_len, &got) != 1)
 		st = CAPSA_ERR_AUTH;
-	}
+	if (st != CAPSA_OK)
+		capsa_wipe(out, pt_len);
 	EVP_CIPHER_CTX_free(c);
 	return st;
 }

@@ -74,17 +74,21 @@ static capsa_status check_and_seed(uint8_t seed[33], const capsa_umbral_capsule 
 {
 	capsa_ec_scalar s, h;
 	capsa_ec_point lhs, rhs, sum;
+	capsa_status st = CAPSA_ERR_KEY;
 
 	if (capsa_ec_scalar_parse(&s, capsule->s) != CAPSA_OK || umb_capsule_h(&h, capsule->e, capsule->v) != CAPSA_OK ||
 	    capsa_ec_scalar_mul(&s, &s, d_inv) != CAPSA_OK || capsa_ec_mul(&lhs, a_pub, &s) != CAPSA_OK ||
 	    capsa_ec_mul(&rhs, ep, &h) != CAPSA_OK || capsa_ec_add(&rhs, &rhs, vp) != CAPSA_OK ||
 	    !capsa_ec_point_equal(&lhs, &rhs))
-		return CAPSA_ERR_KEY;
+		goto out;
 	if (capsa_ec_add(&sum, ep, vp) != CAPSA_OK || capsa_ec_mul(&sum, &sum, d) != CAPSA_OK)
-		return CAPSA_ERR_KEY;
+		goto out;
 	capsa_ec_point_encode(seed, &sum);
+	st = CAPSA_OK;
+out:
+	capsa_wipe(&s, sizeof s); /* s·d⁻¹ reveals d */
 	capsa_wipe(&sum, sizeof sum);
-	return CAPSA_OK;
+	return st;
 }
 
 /* dh, d and every share index x_i, from the receiver's secret key. */
