@@ -1,7 +1,7 @@
-/* The smallest libcapsa program: every error code has a message. */
+/* The smallest libcapsa program: one include brings the whole API; every error code has a message. */
 #include <stdio.h>
 
-#include <capsa/status.h>
+#include <capsa/capsa.h>
 
 int main(void)
 {

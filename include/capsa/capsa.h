@@ -1,0 +1,21 @@
+/*
+ * capsa/capsa.h - everything libcapsa offers, in one include.
+ *
+ *   status.h     capsa_status, the result of every fallible call
+ *   keys.h       identities (one seed, every key) and recipients (capsa1...)
+ *   container.h  seal once; open by streaming or by random access; inspect
+ *   grant.h      the umbral route: grants (kfrags), re-encryption, opening with cfrags
+ *   umbral.h     Umbral threshold proxy re-encryption, byte-compatible with rust-umbral 0.10
+ *   attest.h     remote-attestation evidence, verification and policy
+ */
+#ifndef CAPSA_CAPSA_H
+#define CAPSA_CAPSA_H
+
+#include <capsa/status.h>
+#include <capsa/keys.h>
+#include <capsa/container.h>
+#include <capsa/grant.h>
+#include <capsa/umbral.h>
+#include <capsa/attest.h>
+
+#endif
