@@ -115,6 +115,7 @@ static capsa_status map_pump(int fd, write_fn write_all, void *obj)
 		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, off);
 		if (m == MAP_FAILED)
 			return CAPSA_ERR_IO;
+		(void)madvise(m, len, MADV_SEQUENTIAL); /* as capsa_seal_fd / capsa_open_fd do */
 		st = write_all(obj, m, len);
 		munmap(m, len);
 	}
