@@ -2,7 +2,8 @@
  * The batch engine: worker threads, each with its own capsa_aead, claim
  * groups of chunks from the one batch in flight and seal or open them in
  * place in the batch's output buffer. The owner of the stream fills the next
- * batch (and drains the previous one) meanwhile, so I/O overlaps the crypto.
+ * batch (and drains the previous one) meanwhile, so I/O overlaps the crypto;
+ * when it then waits for the batch, it runs the chunks still unclaimed itself.
  */
 #include "stream/internal.h"
 
