@@ -112,9 +112,10 @@ static capsa_status map_pump(int fd, write_fn write_all, void *obj)
 		return CAPSA_ERR_IO;
 	for (off_t off = 0; st == CAPSA_OK && off < sb.st_size; off += (off_t)window) {
 		size_t len = sb.st_size - off < (off_t)window ? (size_t)(sb.st_size - off) : window;
-		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off);
+		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, off);
 		if (m == MAP_FAILED)
 			return CAPSA_ERR_IO;
+		(void)madvise(m, len, MADV_SEQUENTIAL); /* as capsa_seal_fd / capsa_open_fd do */
 		st = write_all(obj, m, len);
 		munmap(m, len);
 	}

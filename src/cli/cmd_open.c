@@ -12,9 +12,6 @@
 #include <capsa/keys.h>
 
 #include "cli.h"
-#include "container/io.h"
-
-#define OPEN_BLOCK (1u << 20)
 
 static const char help[] =
 	"NAME\n"
@@ -161,28 +158,10 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 	return rc;
 }
 
-static capsa_status pump(capsa_open *o, int in_fd, cli_progress *prog, bool *read_failed)
+/* capsa_progress for the library's pump: advances the bar. */
+static void on_progress(void *arg, uint64_t n)
 {
-	uint8_t *buf = malloc(OPEN_BLOCK);
-	size_t got;
-	capsa_status st = buf ? CAPSA_OK : CAPSA_ERR_NOMEM;
-
-	*read_failed = false;
-	while (st == CAPSA_OK) {
-		if ((st = capsa_read_full(in_fd, buf, OPEN_BLOCK, &got)) != CAPSA_OK) {
-			*read_failed = true;
-			break;
-		}
-		if (got > 0)
-			st = capsa_open_write(o, buf, got);
-		cli_progress_add(prog, got);
-		if (got < OPEN_BLOCK)
-			break;
-	}
-	if (st == CAPSA_OK)
-		st = capsa_open_finish(o);
-	free(buf);
-	return st;
+	cli_progress_add(arg, n);
 }
 
 /* A failure of the cfrag route: name the cfrag the check concerns, or the file. */
@@ -229,7 +208,7 @@ static int open_stream(struct open_args *a, int in_fd, cli_out *out)
 	                   a->quiet);
 	st = capsa_open_new(&o, &unlock, a->threads, capsa_sink_fd, &out->fd);
 	if (st == CAPSA_OK)
-		st = pump(o, in_fd, &prog, &read_failed);
+		st = capsa_open_fd(o, in_fd, on_progress, &prog, &read_failed);
 	cli_progress_end(&prog);
 	if (st != CAPSA_OK && a->num_cfrags > 0 && (rep.check != CAPSA_GRANT_CHECK_NONE || st == CAPSA_ERR_NO_MATCH))
 		rc = report_cfrags(a, &rep, st, in_name);

@@ -11,9 +11,6 @@
 #include <capsa/keys.h>
 
 #include "cli.h"
-#include "container/io.h"
-
-#define SEAL_BLOCK (1u << 20)
 
 static const char help[] =
 	"NAME\n"
@@ -176,30 +173,10 @@ static int parse_args(struct seal_args *a, int argc, char **argv)
 	return rc;
 }
 
-/* Streams |in_fd| through the seal; returns the status and which side failed. */
-static capsa_status pump(capsa_seal *s, int in_fd, cli_progress *prog, bool *read_failed)
+/* capsa_progress for the library's pump: advances the bar. */
+static void on_progress(void *arg, uint64_t n)
 {
-	uint8_t *buf = malloc(SEAL_BLOCK);
-	size_t got;
-	capsa_status st = buf ? CAPSA_OK : CAPSA_ERR_NOMEM;
-
-	*read_failed = false;
-	while (st == CAPSA_OK) {
-		if ((st = capsa_read_full(in_fd, buf, SEAL_BLOCK, &got)) != CAPSA_OK) {
-			*read_failed = true;
-			break;
-		}
-		if (got == 0)
-			break;
-		st = capsa_seal_write(s, buf, got);
-		cli_progress_add(prog, got);
-		if (got < SEAL_BLOCK)
-			break;
-	}
-	if (st == CAPSA_OK)
-		st = capsa_seal_finish(s);
-	free(buf);
-	return st;
+	cli_progress_add(arg, n);
 }
 
 static int seal_stream(struct seal_args *a, int in_fd, cli_out *out)
@@ -225,7 +202,7 @@ static int seal_stream(struct seal_args *a, int in_fd, cli_out *out)
 	                   a->quiet);
 	st = capsa_seal_new(&s, &a->opts, capsa_sink_fd, &out->fd);
 	if (st == CAPSA_OK)
-		st = pump(s, in_fd, &prog, &read_failed);
+		st = capsa_seal_fd(s, in_fd, on_progress, &prog, &read_failed);
 	cli_progress_end(&prog);
 	capsa_seal_free(s);
 	if (st == CAPSA_ERR_ARG && a->opts.plaintext_len != CAPSA_LENGTH_UNKNOWN) {

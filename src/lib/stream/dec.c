@@ -84,35 +84,6 @@ out:
 	return st;
 }
 
-/* Feeds chunk bytes into the pipeline, which sends off every full batch. */
-static capsa_status dec_chunks(capsa_stream_dec *dec, const uint8_t *ct, size_t len)
-{
-	capsa_status st;
-
-	while (len > 0) {
-		size_t room, n;
-		uint8_t *dst;
-
-		/* Whole batches are opened straight from the caller's memory; the rest is copied. */
-		if (stream_pipe_pending(&dec->pipe) == 0 && len >= stream_pipe_batch_bytes(&dec->pipe)) {
-			if ((st = stream_pipe_direct(&dec->pipe, ct, len, &n)) != CAPSA_OK)
-				return st;
-			ct += n;
-			len -= n;
-			continue;
-		}
-		if ((st = stream_pipe_room(&dec->pipe, &dst, &room)) != CAPSA_OK)
-			return st;
-		n = len < room ? len : room;
-		memcpy(dst, ct, n);
-		ct += n;
-		len -= n;
-		if ((st = stream_pipe_advance(&dec->pipe, n)) != CAPSA_OK)
-			return st;
-	}
-	return CAPSA_OK;
-}
-
 capsa_status capsa_stream_dec_write(capsa_stream_dec *dec, const uint8_t *ct, size_t len)
 {
 	capsa_status st;
@@ -134,7 +105,7 @@ capsa_status capsa_stream_dec_write(capsa_stream_dec *dec, const uint8_t *ct, si
 		if (dec->prefix_fill == sizeof dec->prefix && (st = dec_start(dec)) != CAPSA_OK)
 			return dec_fail(dec, st);
 	}
-	if (len > 0 && (st = dec_chunks(dec, ct, len)) != CAPSA_OK)
+	if (len > 0 && (st = stream_pipe_write(&dec->pipe, ct, len)) != CAPSA_OK)
 		return dec_fail(dec, st);
 	return CAPSA_OK;
 }

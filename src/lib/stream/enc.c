@@ -46,34 +46,11 @@ out:
 
 capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, size_t len)
 {
-	capsa_status st;
-
 	if (enc->pipe.failed != CAPSA_OK)
 		return enc->pipe.failed;
 	if (enc->finished)
 		return stream_pipe_fail(&enc->pipe, CAPSA_ERR_ARG);
-	while (len > 0) {
-		size_t room, n;
-		uint8_t *dst;
-
-		/* Whole batches go straight from the caller's memory; the rest is copied. */
-		if (stream_pipe_pending(&enc->pipe) == 0 && len >= stream_pipe_batch_bytes(&enc->pipe)) {
-			if ((st = stream_pipe_direct(&enc->pipe, pt, len, &n)) != CAPSA_OK)
-				return st;
-			pt += n;
-			len -= n;
-			continue;
-		}
-		if ((st = stream_pipe_room(&enc->pipe, &dst, &room)) != CAPSA_OK)
-			return st;
-		n = len < room ? len : room;
-		memcpy(dst, pt, n);
-		pt += n;
-		len -= n;
-		if ((st = stream_pipe_advance(&enc->pipe, n)) != CAPSA_OK)
-			return st;
-	}
-	return CAPSA_OK;
+	return stream_pipe_write(&enc->pipe, pt, len);
 }
 
 capsa_status capsa_stream_enc_buffer(capsa_stream_enc *enc, uint8_t **buf, size_t *len)

@@ -121,13 +121,21 @@ capsa_status stream_pipe_advance(stream_pipe *p, size_t n) CAPSA_MUST_CHECK;
 /* Input bytes buffered and not yet sent to the pool. */
 size_t stream_pipe_pending(const stream_pipe *p);
 /*
- * Seals or opens whole batches straight from the caller's |in|, with no copy,
- * while nothing is buffered; sets |*used| to the bytes taken (whole batches).
+ * Seals or opens whole chunks straight from the caller's |in|, with no copy,
+ * while nothing is buffered: full batches, then what whole chunks remain as
+ * one shorter batch; sets |*used| to the bytes taken (whole chunks).
  * Returns only once no batch reads |in| any more.
  */
 capsa_status stream_pipe_direct(stream_pipe *p, const uint8_t *in, size_t len, size_t *used) CAPSA_MUST_CHECK;
 /* Input bytes of one batch: writes at least this long can go through stream_pipe_direct. */
 size_t stream_pipe_batch_bytes(const stream_pipe *p);
+/*
+ * Feeds |len| input bytes: short writes are copied into the slot; of a long
+ * write (a batch or more) the whole chunks are sealed or opened in place
+ * (stream_pipe_direct) and only a partial chunk at either end is copied.
+ * Returns only once no batch reads |in| any more.
+ */
+capsa_status stream_pipe_write(stream_pipe *p, const uint8_t *in, size_t len) CAPSA_MUST_CHECK;
 /* Runs what is buffered, its last chunk being the final one, and drains everything. */
 capsa_status stream_pipe_finish(stream_pipe *p) CAPSA_MUST_CHECK;
 /* Records a failure (the first one sticks) and returns it. */

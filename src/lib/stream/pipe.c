@@ -144,7 +144,10 @@ static bool batch_failed(const stream_batch *b)
 	return b->n > 0 && (b->st != CAPSA_OK || b->bad != SIZE_MAX);
 }
 
-/* The slot being filled is full: send it to the pool, drain the other, swap. */
+/*
+ * The slot being filled holds only whole chunks (it is full, or a long write
+ * follows): send them to the pool, drain the other slot, swap.
+ */
 static capsa_status rotate(stream_pipe *p)
 {
 	stream_slot *cur = &p->slot[p->cur], *prev = &p->slot[p->cur ^ 1];
@@ -153,7 +156,7 @@ static capsa_status rotate(stream_pipe *p)
 	settle(p, prev);
 	if (batch_failed(&prev->batch))
 		return drain(p, prev);
-	if ((st = setup(p, cur, p->batch_chunks, p->in_stride)) != CAPSA_OK)
+	if ((st = setup(p, cur, cur->fill / p->in_stride, p->in_stride)) != CAPSA_OK)
 		return st;
 	if ((st = stream_pool_submit(p->pool, &cur->batch)) != CAPSA_OK)
 		return stream_pipe_fail(p, st);
@@ -176,13 +179,15 @@ capsa_status stream_pipe_direct(stream_pipe *p, const uint8_t *in, size_t len, s
 	capsa_status st = CAPSA_OK;
 
 	*used = 0;
-	while (st == CAPSA_OK && p->slot[p->cur].fill == 0 && len - *used >= batch) {
+	/* Whole batches, then the whole chunks left over as one shorter batch. */
+	while (st == CAPSA_OK && p->slot[p->cur].fill == 0 && len - *used >= p->in_stride) {
 		stream_slot *cur = &p->slot[p->cur], *prev = &p->slot[p->cur ^ 1];
+		size_t n = len - *used >= batch ? p->batch_chunks : (len - *used) / p->in_stride;
 
 		settle(p, prev);
 		if (batch_failed(&prev->batch))
 			return drain(p, prev);
-		if ((st = setup(p, cur, p->batch_chunks, p->in_stride)) != CAPSA_OK)
+		if ((st = setup(p, cur, n, p->in_stride)) != CAPSA_OK)
 			break;
 		cur->batch.in = in + *used; /* the caller's memory, read in place */
 		if ((st = stream_pool_submit(p->pool, &cur->batch)) != CAPSA_OK) {
@@ -190,7 +195,7 @@ capsa_status stream_pipe_direct(stream_pipe *p, const uint8_t *in, size_t len, s
 			break;
 		}
 		cur->in_flight = true;
-		*used += batch;
+		*used += n * p->in_stride;
 		st = drain(p, prev);
 		p->cur ^= 1;
 		p->slot[p->cur].fill = 0; /* its input went out with its batch */
@@ -198,6 +203,53 @@ capsa_status stream_pipe_direct(stream_pipe *p, const uint8_t *in, size_t len, s
 	/* The caller gets |in| back: no batch may still be reading it. Output drains later. */
 	settle(p, &p->slot[p->cur ^ 1]);
 	return st;
+}
+
+/*
+ * How many of |len| input bytes to copy into the slot holding |pending|: all
+ * that fit, except before a long write (a batch or more), where only what
+ * completes the chunk begun, so that the rest can go in place.
+ */
+static size_t copy_len(const stream_pipe *p, size_t pending, size_t room, size_t len)
+{
+	size_t n = len < room ? len : room;
+	size_t to_boundary = p->in_stride - pending % p->in_stride;
+
+	return len >= stream_pipe_batch_bytes(p) && to_boundary < n ? to_boundary : n;
+}
+
+capsa_status stream_pipe_write(stream_pipe *p, const uint8_t *in, size_t len)
+{
+	capsa_status st;
+
+	while (len > 0) {
+		size_t pending = p->slot[p->cur].fill, room, n;
+		uint8_t *dst;
+		bool long_write = len >= stream_pipe_batch_bytes(p);
+
+		if (long_write && pending > 0 && pending % p->in_stride == 0) {
+			/* Send the whole chunks buffered so far; the long write then goes in place. */
+			if ((st = rotate(p)) != CAPSA_OK)
+				return st;
+			continue;
+		}
+		if (long_write && pending == 0) {
+			if ((st = stream_pipe_direct(p, in, len, &n)) != CAPSA_OK)
+				return st;
+			in += n;
+			len -= n;
+			continue;
+		}
+		if ((st = stream_pipe_room(p, &dst, &room)) != CAPSA_OK)
+			return st;
+		n = copy_len(p, pending, room, len);
+		memcpy(dst, in, n);
+		in += n;
+		len -= n;
+		if ((st = stream_pipe_advance(p, n)) != CAPSA_OK)
+			return st;
+	}
+	return CAPSA_OK;
 }
 
 capsa_status stream_pipe_advance(stream_pipe *p, size_t n)

@@ -2,7 +2,8 @@
  * The batch engine: worker threads, each with its own capsa_aead, claim
  * groups of chunks from the one batch in flight and seal or open them in
  * place in the batch's output buffer. The owner of the stream fills the next
- * batch (and drains the previous one) meanwhile, so I/O overlaps the crypto.
+ * batch (and drains the previous one) meanwhile, so I/O overlaps the crypto;
+ * when it then waits for the batch, it runs the chunks still unclaimed itself.
  */
 #include "stream/internal.h"
 
@@ -25,7 +26,7 @@ struct stream_pool {
 	pthread_cond_t work;     /* a batch arrived, or quit */
 	pthread_cond_t done;     /* the batch in flight finished */
 	pthread_t *tid;
-	struct pool_slot *slot;  /* one per thread; slot[0].aead also serves inline runs */
+	struct pool_slot *slot;  /* one per thread, and one more for the caller (helping, inline runs) */
 	unsigned nthreads, started;
 	uint8_t base_nonce[CAPSA_AEAD_NONCEBYTES];
 	stream_batch *job;       /* the batch in flight, or NULL */
@@ -84,11 +85,28 @@ static void record(stream_batch *b, size_t bad, capsa_status st)
 		b->st = st;
 }
 
+/* With the lock held and chunks of the job left to claim: claims a group and runs it (unlocked meanwhile). */
+static void run_claim(stream_pool *pool, capsa_aead *aead)
+{
+	stream_batch *b = pool->job;
+	size_t lo = pool->next, hi = lo + CLAIM_CHUNKS > b->n ? b->n : lo + CLAIM_CHUNKS;
+	capsa_status st = CAPSA_OK;
+	size_t bad;
+
+	pool->next = hi;
+	pthread_mutex_unlock(&pool->mu);
+	bad = run_range(aead, pool->base_nonce, b, lo, hi, &st);
+	pthread_mutex_lock(&pool->mu);
+	record(b, bad, st);
+	pool->finished += hi - lo;
+	if (pool->finished == b->n)
+		pthread_cond_broadcast(&pool->done);
+}
+
 static void *worker(void *arg)
 {
 	struct pool_slot *slot = arg;
 	stream_pool *pool = slot->pool;
-	capsa_aead *aead = slot->aead;
 
 	pthread_mutex_lock(&pool->mu);
 	for (;;) {
@@ -96,17 +114,7 @@ static void *worker(void *arg)
 			pthread_cond_wait(&pool->work, &pool->mu);
 		if (pool->quit)
 			break;
-		stream_batch *b = pool->job;
-		size_t lo = pool->next, hi = lo + CLAIM_CHUNKS > b->n ? b->n : lo + CLAIM_CHUNKS;
-		capsa_status st = CAPSA_OK;
-		pool->next = hi;
-		pthread_mutex_unlock(&pool->mu);
-		size_t bad = run_range(aead, pool->base_nonce, b, lo, hi, &st);
-		pthread_mutex_lock(&pool->mu);
-		record(b, bad, st);
-		pool->finished += hi - lo;
-		if (pool->finished == b->n)
-			pthread_cond_broadcast(&pool->done);
+		run_claim(pool, slot->aead);
 	}
 	pthread_mutex_unlock(&pool->mu);
 	return NULL;
@@ -123,10 +131,10 @@ capsa_status stream_pool_new(stream_pool **out, unsigned threads, capsa_aead_alg
 	pool->nthreads = stream_thread_count(threads);
 	memcpy(pool->base_nonce, keys->base_nonce, sizeof pool->base_nonce);
 	pool->tid = calloc(pool->nthreads, sizeof *pool->tid);
-	pool->slot = calloc(pool->nthreads, sizeof *pool->slot);
+	pool->slot = calloc(pool->nthreads + 1, sizeof *pool->slot);
 	if (pool->tid == NULL || pool->slot == NULL)
 		goto out;
-	for (unsigned i = 0; i < pool->nthreads; i++) {
+	for (unsigned i = 0; i <= pool->nthreads; i++) {
 		pool->slot[i].pool = pool;
 		if ((st = capsa_aead_new(&pool->slot[i].aead, alg, keys->key)) != CAPSA_OK)
 			goto out;
@@ -184,6 +192,9 @@ capsa_status stream_pool_submit(stream_pool *pool, stream_batch *b)
 void stream_pool_wait(stream_pool *pool)
 {
 	pthread_mutex_lock(&pool->mu);
+	/* Rather than sleep while chunks are left, the caller runs them too. */
+	while (pool->job != NULL && pool->next < pool->job->n)
+		run_claim(pool, pool->slot[pool->nthreads].aead);
 	while (pool->job != NULL && pool->finished < pool->job->n)
 		pthread_cond_wait(&pool->done, &pool->mu);
 	pool->job = NULL;
@@ -195,7 +206,7 @@ capsa_status stream_pool_run(stream_pool *pool, stream_batch *b)
 	capsa_status st = CAPSA_OK;
 
 	if (pool->started == 0) {
-		b->bad = run_range(pool->slot[0].aead, pool->base_nonce, b, 0, b->n, &st);
+		b->bad = run_range(pool->slot[pool->nthreads].aead, pool->base_nonce, b, 0, b->n, &st);
 		b->st = st;
 		return CAPSA_OK;
 	}
@@ -221,7 +232,7 @@ void stream_pool_free(stream_pool *pool)
 		pthread_cond_destroy(&pool->done);
 		pthread_mutex_destroy(&pool->mu);
 	}
-	for (unsigned i = 0; pool->slot != NULL && i < pool->nthreads; i++)
+	for (unsigned i = 0; pool->slot != NULL && i <= pool->nthreads; i++)
 		capsa_aead_free(pool->slot[i].aead); /* cleanses the key schedules */
 	capsa_wipe(pool->base_nonce, sizeof pool->base_nonce);
 	free(pool->slot);
