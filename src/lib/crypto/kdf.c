@@ -1,6 +1,8 @@
 /* HMAC-SHA256 and HKDF-SHA256 over OpenSSL's EVP_MAC and EVP_KDF. */
 #include "crypto/crypto.h"
 
+#include <pthread.h>
+
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -18,15 +20,25 @@ capsa_status capsa_hmac_sha256(uint8_t out[CAPSA_SHA256_BYTES], const uint8_t *k
 	return out_len == CAPSA_SHA256_BYTES ? CAPSA_OK : CAPSA_ERR_INTERNAL;
 }
 
+static EVP_KDF *hkdf_alg;
+static pthread_once_t hkdf_once = PTHREAD_ONCE_INIT;
+
+/* Fetching an algorithm is a provider lookup: do it once, not per derivation. */
+static void hkdf_fetch(void)
+{
+	hkdf_alg = EVP_KDF_fetch(NULL, "HKDF", NULL);
+}
+
 /* One HKDF call in the given mode; absent inputs are simply not passed. */
 static capsa_status hkdf_run(int mode, uint8_t *out, size_t out_len, const uint8_t *key, size_t key_len,
                              const uint8_t *salt, size_t salt_len, const uint8_t *info, size_t info_len)
 {
 	OSSL_PARAM params[6], *p = params;
 	capsa_status st = CAPSA_ERR_INTERNAL;
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+	EVP_KDF_CTX *ctx;
 
+	pthread_once(&hkdf_once, hkdf_fetch);
+	ctx = hkdf_alg ? EVP_KDF_CTX_new(hkdf_alg) : NULL;
 	if (ctx == NULL)
 		goto out;
 	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
@@ -41,7 +53,6 @@ static capsa_status hkdf_run(int mode, uint8_t *out, size_t out_len, const uint8
 		st = CAPSA_OK;
 out:
 	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
 	return st;
 }
 
