@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
-#include "crypto/secp256k1_pubcheck.h"
+#include "crypto/secp256k1.h"
 #include "wire/bech32.h"
 
 #define RECIPIENT_HRP "capsa"
@@ -69,6 +69,7 @@ static capsa_status decode_key_string(uint8_t *payload, size_t payload_size, siz
 capsa_status capsa_recipient_decode(capsa_recipient *r, const char *str, size_t str_len)
 {
 	uint8_t payload[KEY_STRING_MAX]; /* public: not wiped */
+	capsa_ec_point point;
 	size_t len = 0;
 	capsa_status st;
 
@@ -76,8 +77,8 @@ capsa_status capsa_recipient_decode(capsa_recipient *r, const char *str, size_t 
 	st = decode_key_string(payload, sizeof payload, &len, RECIPIENT_HRP, false, str, str_len);
 	if (st == CAPSA_OK && len != RECIPIENT_V1_BYTES)
 		st = CAPSA_ERR_DECODE;
-	if (st == CAPSA_OK)
-		st = capsa_secp256k1_pubkey_check(payload + 1 + CAPSA_X25519_KEYBYTES);
+	if (st == CAPSA_OK && capsa_ec_point_parse(&point, payload + 1 + CAPSA_X25519_KEYBYTES) != CAPSA_OK)
+		st = CAPSA_ERR_KEY; /* a bad prefix too: the whole 33 bytes are not a key */
 	if (st != CAPSA_OK)
 		return st;
 	memcpy(r->x25519_public, payload + 1, CAPSA_X25519_KEYBYTES);
