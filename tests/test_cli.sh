@@ -1,24 +1,9 @@
 #!/bin/bash
 # The capsa command: keygen, seal, open, inspect, with their exit codes and
 # messages, on real files and pipes.
-set -uo pipefail
-: "${CAPSA:?}" "${CAPSA_TEST_VECTORS:?}"
+source "$(dirname "$0")/harness/cli.sh"
+: "${CAPSA_TEST_VECTORS:?}"
 V=$CAPSA_TEST_VECTORS/capsa
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir"
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else fail "$what"; fi; }
-# expect_exit CODE WHAT CMD...: runs CMD, stderr to err.txt, and checks its exit code.
-expect_exit() {
-	local want=$1 what=$2 got; shift 2
-	"$@" 2>err.txt; got=$?
-	if [ "$got" -eq "$want" ]; then ok; else fail "$what: exit $got, want $want ($(cat err.txt))"; fi
-}
-says() { if grep -q -- "$1" err.txt; then ok; else fail "message lacks '$1': $(cat err.txt)"; fi; }
 
 # ---- keygen
 expect_exit 0 "keygen -o" "$CAPSA" keygen -o key.txt
@@ -152,5 +137,4 @@ for verb in keygen seal open inspect; do
 	check "$verb -h synopsis" grep -q "capsa $verb" help.txt
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

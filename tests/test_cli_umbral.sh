@@ -2,27 +2,7 @@
 # The umbral route from the command line: seal --owner, the owner opens,
 # grant 2-of-3, three re-encryptions, open with every pair and with all three,
 # and every refusal with its exit code and the check its message names.
-set -uo pipefail
-: "${CAPSA:?}"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir"
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else fail "$what"; fi; }
-expect_exit() {
-	local want=$1 what=$2 got; shift 2
-	"$@" 2>err.txt; got=$?
-	if [ "$got" -eq "$want" ]; then ok; else fail "$what: exit $got, want $want ($(cat err.txt))"; fi
-}
-says() { if grep -q -- "$1" err.txt; then ok; else fail "message lacks '$1': $(cat err.txt)"; fi; }
-# flip_byte FILE OFFSET: xor one byte in place.
-flip_byte() {
-	local b; b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
+source "$(dirname "$0")/harness/cli.sh"
 
 for who in owner alice bob; do "$CAPSA" keygen -o $who.txt 2>/dev/null; done
 alice=$("$CAPSA" keygen -y alice.txt)
@@ -173,5 +153,4 @@ done
 check "capsa -h lists grant" grep -q "^  grant" help.txt
 check "capsa -h lists reencrypt" grep -q "^  reencrypt" help.txt
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
