@@ -87,6 +87,14 @@ void cli_out_abort(cli_out *o);
 /* Opens |path| for reading ("-" or NULL is stdin). Returns the fd, or -1 after a message. */
 int cli_open_in(const char *verb, const char *path);
 
+/*
+ * cli_stream opens |in| (NULL or "-": stdin) and |out_path| as a cli_out,
+ * runs |work| on them and commits the output only if it returned 0; on any
+ * failure the output is removed. Returns 0 or the exit code.
+ */
+int cli_stream(const char *verb, const char *in, const char *out_path,
+               int (*work)(void *arg, int in_fd, cli_out *out), void *arg);
+
 /* ---- cli_grant.c: what grant, reencrypt and open --cfrag share ------- */
 
 struct capsa_grant_report;

@@ -231,3 +231,20 @@ void cli_out_abort(cli_out *o)
 	o->tmp = NULL;
 	o->fd = -1;
 }
+
+int cli_stream(const char *verb, const char *in, const char *out_path,
+               int (*work)(void *arg, int in_fd, cli_out *out), void *arg)
+{
+	cli_out out = {.fd = -1};
+	int in_fd, rc;
+
+	if ((in_fd = cli_open_in(verb, in)) < 0)
+		return CLI_EXIT_IO;
+	if ((rc = cli_out_open(&out, verb, out_path)) == 0 && (rc = work(arg, in_fd, &out)) == 0)
+		rc = cli_out_commit(&out, verb);
+	if (rc != 0)
+		cli_out_abort(&out);
+	if (in_fd > STDIN_FILENO)
+		close(in_fd);
+	return rc;
+}

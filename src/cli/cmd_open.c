@@ -189,8 +189,9 @@ static int report(capsa_open *o, capsa_status st, const char *in_name, const cha
 	return cli_fail("open", in_name, st);
 }
 
-static int open_stream(struct open_args *a, int in_fd, cli_out *out)
+static int open_stream(void *arg, int in_fd, cli_out *out)
 {
+	struct open_args *a = arg;
 	const char *in_name = a->in ? a->in : "standard input", *out_name = a->out ? a->out : "standard output";
 	capsa_grant_report rep = {.index = SIZE_MAX};
 	capsa_umbral_route route = {a->cfrags, a->num_cfrags, &rep};
@@ -221,24 +222,10 @@ static int open_stream(struct open_args *a, int in_fd, cli_out *out)
 static int run(int argc, char **argv)
 {
 	struct open_args a = {0};
-	cli_out out = {.fd = -1};
-	int in_fd = -1, rc = parse_args(&a, argc, argv);
+	int rc = parse_args(&a, argc, argv);
 
-	if (rc != 0)
-		goto out;
-	if ((in_fd = cli_open_in("open", a.in)) < 0) {
-		rc = CLI_EXIT_IO;
-		goto out;
-	}
-	if ((rc = cli_out_open(&out, "open", a.out)) != 0)
-		goto out;
-	if ((rc = open_stream(&a, in_fd, &out)) == 0)
-		rc = cli_out_commit(&out, "open");
-out:
-	if (rc != 0)
-		cli_out_abort(&out);
-	if (in_fd > STDIN_FILENO)
-		close(in_fd);
+	if (rc == 0)
+		rc = cli_stream("open", a.in, a.out, open_stream, &a);
 	capsa_identity_list_free(a.ids, a.num_ids);
 	free(a.cfrags);
 	free(a.cfrag_names);

@@ -179,8 +179,9 @@ static void on_progress(void *arg, uint64_t n)
 	cli_progress_add(arg, n);
 }
 
-static int seal_stream(struct seal_args *a, int in_fd, cli_out *out)
+static int seal_stream(void *arg, int in_fd, cli_out *out)
 {
+	struct seal_args *a = arg;
 	const char *in_name = a->in ? a->in : "standard input", *out_name = a->out ? a->out : "standard output";
 	struct stat sb;
 	capsa_seal *s = NULL;
@@ -217,29 +218,14 @@ static int seal_stream(struct seal_args *a, int in_fd, cli_out *out)
 static int run(int argc, char **argv)
 {
 	struct seal_args a = {0};
-	cli_out out = {.fd = -1};
-	int in_fd = -1, rc = parse_args(&a, argc, argv);
+	int rc = parse_args(&a, argc, argv);
 
-	if (rc != 0)
-		goto out;
-	if (a.out == NULL && isatty(STDOUT_FILENO)) {
+	if (rc == 0 && a.out == NULL && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "capsa seal: refusing to write binary output to a terminal (use -o OUT or redirect)\n");
 		rc = CLI_EXIT_USAGE;
-		goto out;
 	}
-	if ((in_fd = cli_open_in("seal", a.in)) < 0) {
-		rc = CLI_EXIT_IO;
-		goto out;
-	}
-	if ((rc = cli_out_open(&out, "seal", a.out)) != 0)
-		goto out;
-	if ((rc = seal_stream(&a, in_fd, &out)) == 0)
-		rc = cli_out_commit(&out, "seal");
-out:
-	if (rc != 0)
-		cli_out_abort(&out);
-	if (in_fd > STDIN_FILENO)
-		close(in_fd);
+	if (rc == 0)
+		rc = cli_stream("seal", a.in, a.out, seal_stream, &a);
 	free(a.recipients);
 	capsa_identity_list_free(a.signer, a.num_signer);
 	capsa_identity_wipe(&a.owner);
