@@ -15,27 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <capsa/container.h> /* capsa_sink_fd */
+
 #include "stream/stream.h"
 
 static size_t read_max = 1u << 20; /* -b: bytes per read(2) */
 
 static const uint8_t bench_key[32] = "capsa bench key, not a secret!!";
-
-static capsa_status fd_sink(void *arg, const uint8_t *data, size_t len)
-{
-	int fd = *(int *)arg;
-
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return CAPSA_ERR_IO;
-		data += n;
-		len -= (size_t)n;
-	}
-	return CAPSA_OK;
-}
 
 typedef capsa_status (*buffer_fn)(void *obj, uint8_t **buf, size_t *len);
 typedef capsa_status (*commit_fn)(void *obj, size_t n);
@@ -131,11 +117,11 @@ static capsa_status run(bool seal, const capsa_stream_params *p, int in, int out
 	capsa_status st;
 
 	if (seal) {
-		if ((st = capsa_stream_enc_new(&enc, p, NULL, fd_sink, &out)) == CAPSA_OK &&
+		if ((st = capsa_stream_enc_new(&enc, p, NULL, capsa_sink_fd, &out)) == CAPSA_OK &&
 		    (st = use_mmap ? map_pump(in, enc_write, enc) : pump(in, enc_buffer, enc_commit, enc)) == CAPSA_OK)
 			st = capsa_stream_enc_finish(enc);
 	} else {
-		if ((st = capsa_stream_dec_new(&dec, p, fd_sink, &out)) == CAPSA_OK &&
+		if ((st = capsa_stream_dec_new(&dec, p, capsa_sink_fd, &out)) == CAPSA_OK &&
 		    (st = use_mmap ? map_pump(in, dec_write, dec) : pump(in, dec_buffer, dec_commit, dec)) == CAPSA_OK)
 			st = capsa_stream_dec_finish(dec);
 	}
