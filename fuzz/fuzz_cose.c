@@ -4,11 +4,10 @@
  */
 #include <string.h>
 
-#include "attest/cbor.h"
-#include "attest/cose.h"
-#include "attest/nitro_doc.h"
-#include "attest/verifier.h"
+#include "attest/core.h"
+#include "attest/nitro/nitro.h"
 #include "fuzz.h"
+#include "wire/cbor.h"
 
 static void any_cbor(const uint8_t *data, size_t size)
 {

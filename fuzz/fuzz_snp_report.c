@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "attest/snp_report.h"
-#include "attest/verifier.h"
+#include "attest/core.h"
+#include "attest/snp/snp.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,8 +7,7 @@
  */
 #include <string.h>
 
-#include "attest/tpm2.h"
-#include "attest/tpm2_wire.h"
+#include "attest/tpm2/tpm2.h"
 #include "fuzz.h"
 #include "wire/bytes.h"
 

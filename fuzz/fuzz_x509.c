@@ -5,8 +5,7 @@
  */
 #include <string.h>
 
-#include "attest/roots.h"
-#include "attest/x509.h"
+#include "attest/core.h"
 #include "fuzz.h"
 
 static void chain_under(capsa_root_id id, const capsa_cert *leaf)

@@ -8,11 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "attest/cbor.h"
-#include "attest/cose.h"
-#include "attest/nitro_doc.h"
-#include "attest/verifier.h"
+#include "attest/core.h"
+#include "attest/nitro/nitro.h"
 #include "attest_cloud.h"
+#include "wire/cbor.h"
 
 #define PROD "attestation/nitro/nitro_attestation.b64"
 #define DEBUG_DOC "attestation/nitro/nitro_attestation_debug.b64"

@@ -8,10 +8,8 @@
 
 #include <openssl/pem.h>
 
-#include "attest/roots.h"
-#include "attest/snp_report.h"
-#include "attest/x509.h"
-#include "attest/verifier.h"
+#include "attest/core.h"
+#include "attest/snp/snp.h"
 #include "attest_cloud.h"
 #include "crypto/p384.h"
 

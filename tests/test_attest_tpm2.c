@@ -22,12 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "attest/base64.h"
-#include "attest/tpm2.h"
-#include "attest/tpm2_esys.h"
-#include "attest/verifier.h"
+#include "attest/core.h"
+#include "attest/tpm2/esys.h"
+#include "attest/tpm2/tpm2.h"
 #include "check.h"
 #include "crypto/crypto.h"
+#include "wire/base64.h"
 #include "wire/bytes.h"
 
 /* ---- swtpm lifecycle ---------------------------------------------------- */

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "attest/base64.h"
-#include "attest/x509.h"
+#include "attest/core.h"
 #include "cmd_attest_ek.h"
+#include "wire/base64.h"
 
 #define NV_ECC "0x01c0000a"
 #define NV_RSA "0x01c00002"

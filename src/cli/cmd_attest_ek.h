@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "attest/tpm2.h"
+#include "attest/tpm2/tpm2.h"
 #include "cmd_attest.h"
 
 /* What the operator trusts: a manufacturer root (and intermediates), a pinned EK, or neither. */

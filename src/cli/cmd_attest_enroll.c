@@ -11,12 +11,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "attest/hex.h"
-#include "attest/tpm2.h"
+#include "attest/tpm2/tpm2.h"
 #include "cli.h"
 #include "cmd_attest.h"
 #include "cmd_attest_ek.h"
 #include "crypto/crypto.h"
+#include "wire/hex.h"
 
 static const char usage[] = "usage: capsa attest tpm2-enroll [--tcti TCTI] [--ek-ca ROOT [--ek-intermediate CERT]...]\n"
                             "                                [--at TIME] [--ek-public FILE] [--rsa-ek]\n";

@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "attest/hex.h"
 #include "cmd_attest.h"
 #include "crypto/crypto.h"
+#include "wire/hex.h"
 
 static const char sim_key_header[] = "CAPSA-SIM-PLATFORM-KEY-1 SIMULATED, development only\n";
 

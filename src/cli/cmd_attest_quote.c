@@ -5,11 +5,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "attest/hex.h"
-#include "attest/tpm2.h"
+#include "attest/tpm2/tpm2.h"
 #include "cli.h"
 #include "cmd_attest.h"
 #include "crypto/crypto.h"
+#include "wire/hex.h"
 
 struct quote_args {
 	const char *platform, *keys_path, *out_path, *sim_key, *program, *tcti;

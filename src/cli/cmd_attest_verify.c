@@ -7,9 +7,9 @@
 
 #include <jansson.h>
 
-#include "attest/hex.h"
 #include "cli.h"
 #include "cmd_attest.h"
+#include "wire/hex.h"
 
 #define SIM_BANNER "SIMULATED evidence: development only, it proves nothing"
 

@@ -1,8 +1,9 @@
 /* From an envelope to the platform verifier that checks it. */
-#include "attest/backends.h"
-#include "attest/sim.h"
-#include "attest/tpm2.h"
-#include "attest/verifier.h"
+#include "attest/core.h"
+#include "attest/nitro/nitro.h"
+#include "attest/sim/sim.h"
+#include "attest/snp/snp.h"
+#include "attest/tpm2/tpm2.h"
 
 static capsa_status run_tpm2(const capsa_evidence *ev, const capsa_attest_policy *policy,
                              const capsa_attest_expect *expect, capsa_attest_result *res)

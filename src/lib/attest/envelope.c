@@ -8,7 +8,7 @@
 
 #include <capsa/attest.h>
 
-#include "attest/envelope_rules.h"
+#include "attest/core.h"
 #include "wire/bytes.h"
 
 static const uint8_t magic[8] = {'C', 'A', 'P', 'S', 'A', 'E', 'V', 0};

@@ -1,5 +1,5 @@
 /* The item table of the evidence envelope: tags, sizes, which are required. */
-#include "attest/envelope_rules.h"
+#include "attest/core.h"
 
 #define K 1024
 static const struct evidence_rule rules[] = {

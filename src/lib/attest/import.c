@@ -8,7 +8,7 @@
 
 #include <capsa/attest.h>
 
-#include "attest/base64.h"
+#include "wire/base64.h"
 
 #define SNP_REPORT_BYTES 1184
 

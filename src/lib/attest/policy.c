@@ -11,7 +11,7 @@
 
 #include <capsa/attest.h>
 
-#include "attest/hex.h"
+#include "wire/hex.h"
 
 struct perr {
 	char *buf;

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "attest/verifier.h"
+#include "attest/core.h"
 
 #define CLOCK_SKEW_SECONDS 300 /* evidence may claim a time this far ahead of ours */
 

@@ -1,6 +1,5 @@
-/* The report-data rule of the cloud verifiers (see report_data.h). */
-#include "attest/report_data.h"
-#include "attest/verifier.h"
+/* The report-data rule of the cloud verifiers (see attest/core.h). */
+#include "attest/core.h"
 #include "crypto/crypto.h"
 
 bool capsa_attest_report_data_matches(const uint8_t *field, size_t field_len, const uint8_t *want,

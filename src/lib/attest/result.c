@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "attest/verifier.h"
+#include "attest/core.h"
 #include "crypto/crypto.h"
 
 const char *capsa_attest_platform_name(capsa_attest_platform p)

@@ -1,7 +1,7 @@
-/* The embedded vendor roots and their SHA-256 pins (see roots.h for sources). */
+/* The embedded vendor roots and their SHA-256 pins (see attest/core.h for sources). */
 #include <string.h>
 
-#include "attest/roots.h"
+#include "attest/core.h"
 #include "crypto/crypto.h"
 
 static const uint8_t capsa_root_amd_ark_milan[1639] = {

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attest/backends.h"
-#include "attest/verifier.h"
+#include "attest/core.h"
 #include "crypto/crypto.h"
 
 const capsa_attest_check *capsa_attest_first_failure(const capsa_attest_result *res)

@@ -8,8 +8,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "attest/x509.h"
-#include "attest/x509_internal.h"
+#include "attest/core.h"
 
 struct capsa_cert {
 	X509 *x509;

@@ -12,8 +12,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-#include "attest/x509.h"
-#include "attest/x509_internal.h"
+#include "attest/core.h"
 
 static capsa_status fail(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
