@@ -174,6 +174,27 @@ CAPSA_API capsa_status capsa_evidence_add(capsa_evidence *ev, capsa_evidence_tag
 CAPSA_API capsa_status capsa_evidence_import(uint8_t **out, size_t *out_len, const uint8_t *in, size_t in_len,
                                              const uint8_t *vcek, size_t vcek_len) CAPSA_MUST_CHECK;
 
+/* ---- Measurements and certificates --------------------------------------- */
+
+/*
+ * capsa_attest_measure_fd computes the measurement of a program: SHA-256 of
+ * everything read from |fd| until its end (read in pieces: programs can be
+ * large). Returns CAPSA_OK, CAPSA_ERR_IO or CAPSA_ERR_INTERNAL.
+ */
+CAPSA_API capsa_status capsa_attest_measure_fd(uint8_t out[32], int fd) CAPSA_MUST_CHECK;
+
+#define CAPSA_CERT_MAX_BYTES 8192
+
+/*
+ * capsa_cert_decode takes the contents of a certificate file, DER or exactly
+ * one PEM "CERTIFICATE" block (blanks and line breaks may follow it), and
+ * writes the DER (at most CAPSA_CERT_MAX_BYTES) to a fresh buffer |*der|
+ * (free()) after checking that it parses as one X.509 certificate. Returns
+ * CAPSA_OK, CAPSA_ERR_DECODE (not one certificate) or CAPSA_ERR_NOMEM.
+ */
+CAPSA_API capsa_status capsa_cert_decode(uint8_t **der, size_t *der_len, const uint8_t *in,
+                                         size_t in_len) CAPSA_MUST_CHECK;
+
 /* ---- The sim platform (development only: it proves nothing) ------------- */
 
 #define CAPSA_SIM_SEEDBYTES 32
@@ -190,6 +211,31 @@ CAPSA_API capsa_status capsa_sim_quote(uint8_t **out, size_t *out_len, const uin
                                        const uint8_t *measurement, size_t measurement_len,
                                        const uint8_t *keys, size_t keys_len, const uint8_t *nonce,
                                        size_t nonce_len, int64_t timestamp) CAPSA_MUST_CHECK;
+
+/*
+ * The sim platform key file: one line, "CAPSA-SIM-PLATFORM-KEY-1 SIMULATED,
+ * development only", a newline, the hex seed, a newline. Keep it readable by
+ * its owner only: it is a secret.
+ */
+#define CAPSA_SIM_KEYFILE_BYTES 118
+
+/*
+ * capsa_sim_keygen makes a sim platform key: a random |seed| and its Ed25519
+ * public key |pub| (what a policy's platform_keys pins). Returns CAPSA_OK or
+ * CAPSA_ERR_INTERNAL.
+ */
+CAPSA_API capsa_status capsa_sim_keygen(uint8_t seed[CAPSA_SIM_SEEDBYTES],
+                                        uint8_t pub[CAPSA_SIM_PUBLICBYTES]) CAPSA_MUST_CHECK;
+
+/* capsa_sim_key_encode writes the key file for |seed| to |out| (NUL-terminated; wipe it after use). */
+CAPSA_API void capsa_sim_key_encode(char out[CAPSA_SIM_KEYFILE_BYTES + 1], const uint8_t seed[CAPSA_SIM_SEEDBYTES]);
+
+/*
+ * capsa_sim_key_decode reads the seed from the key file contents |file|.
+ * Returns CAPSA_OK or CAPSA_ERR_KEY (anything but exactly that format).
+ */
+CAPSA_API capsa_status capsa_sim_key_decode(uint8_t seed[CAPSA_SIM_SEEDBYTES], const uint8_t *file,
+                                            size_t len) CAPSA_MUST_CHECK;
 
 /* ---- Policy --------------------------------------------------------------
  *
@@ -266,6 +312,126 @@ CAPSA_API capsa_status capsa_attest_verify(const uint8_t *evidence, size_t evide
 
 /* capsa_attest_first_failure returns the first failed check in |res|, or NULL. */
 CAPSA_API const capsa_attest_check *capsa_attest_first_failure(const capsa_attest_result *res);
+
+/* ---- TPM 2.0 -------------------------------------------------------------
+ *
+ * The attester's side of the tpm2 platform and its enrollment (the whole
+ * scheme: doc/ATTESTATION.md, "TPM 2.0"). A verifier accepts a quote only
+ * from an attestation key (AK) whose name it recorded at enrollment: the
+ * enroller establishes trust in the TPM's endorsement key (EK), through an EK
+ * certificate that chains to the manufacturer's root, an EK the operator
+ * pinned, or (loudly) on first use; then it proves with MakeCredential /
+ * ActivateCredential that the AK lives in the same TPM, and records the AK's
+ * name in the policy's ak_names.
+ *
+ * Every function here returns CAPSA_ERR_UNSUPPORTED when libcapsa was built
+ * without TPM 2.0 support (CMake option CAPSA_WITH_TPM2=OFF).
+ */
+
+/* The PCR capsa extends the measurement into: 16, resettable at locality 0. */
+#define CAPSA_TPM2_PCR 16
+#define CAPSA_TPM2_DIGEST_BYTES 32
+/* An object name with nameAlg SHA-256: be16(TPM_ALG_SHA256) || SHA-256(TPMT_PUBLIC). */
+#define CAPSA_TPM2_NAME_BYTES 34
+/* The largest marshaled structure capsa accepts anywhere (TPM2B sizes are u16). */
+#define CAPSA_TPM2_MAX_BLOB 4096
+/* The most intermediates between an EK certificate and its root. */
+#define CAPSA_TPM2_MAX_EK_CHAIN 4
+
+typedef struct capsa_tpm2 capsa_tpm2;
+
+/*
+ * capsa_tpm2_open connects to the TPM named by |tcti| in tpm2-tss TCTI loader
+ * syntax, e.g. "swtpm:host=127.0.0.1,port=2321", "device:/dev/tpmrm0", or
+ * NULL for the loader's default. Startup is sent if the TPM needs it.
+ * Returns CAPSA_OK, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM (no such TPM, or it does
+ * not answer).
+ */
+CAPSA_API capsa_status capsa_tpm2_open(capsa_tpm2 **out, const char *tcti) CAPSA_MUST_CHECK;
+/* capsa_tpm2_close flushes and disconnects; safe on NULL. */
+CAPSA_API void capsa_tpm2_close(capsa_tpm2 *tpm);
+
+/*
+ * capsa_tpm2_ak_name computes the name of the key in |pub| (a marshaled
+ * TPM2B_PUBLIC) after checking that it is an acceptable AK: ECC P-256,
+ * nameAlg SHA-256, restricted, sign, not decrypt, fixedTPM, fixedParent,
+ * sensitiveDataOrigin, scheme ECDSA-SHA256. Returns CAPSA_OK,
+ * CAPSA_ERR_DECODE (malformed) or CAPSA_ERR_KEY (a valid key, but not an AK).
+ */
+CAPSA_API capsa_status capsa_tpm2_ak_name(uint8_t name[CAPSA_TPM2_NAME_BYTES], const uint8_t *pub,
+                                          size_t pub_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_tpm2_quote_envelope makes tpm2 evidence: with |measurement| (a
+ * 32-byte SHA-256, e.g. capsa_attest_measure_fd of the program about to run)
+ * it first resets CAPSA_TPM2_PCR and extends it with that digest (NULL: the
+ * launcher measured already); then the AK quotes the PCR with
+ * capsa_attest_binding(keys, nonce) as qualifying data, and the quote is
+ * wrapped in an envelope written to |*out| (free()). |ak_name| receives the
+ * AK's name, what enrollment records. |nonce| is 1..64 bytes, |keys| 1..8192.
+ * Returns CAPSA_OK, CAPSA_ERR_ARG, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM.
+ */
+CAPSA_API capsa_status capsa_tpm2_quote_envelope(capsa_tpm2 *tpm, const uint8_t *measurement, const uint8_t *keys,
+                                                 size_t keys_len, const uint8_t *nonce, size_t nonce_len,
+                                                 uint8_t **out, size_t *out_len,
+                                                 uint8_t ak_name[CAPSA_TPM2_NAME_BYTES]) CAPSA_MUST_CHECK;
+
+/* What the enroller trusts about the EK: a manufacturer root (and intermediates), a pinned EK, both, or neither. */
+typedef struct capsa_tpm2_ek_trust {
+	const uint8_t *root;             /* DER (capsa_cert_decode); NULL: no certificate check */
+	size_t root_len;
+	const uint8_t *const *inter;     /* DER intermediates, from the root's side down */
+	const size_t *inter_len;
+	size_t num_inter;                /* at most CAPSA_TPM2_MAX_EK_CHAIN; only with a root */
+	const uint8_t *pinned;           /* the EK's TPM2B_PUBLIC the operator pinned; NULL: none */
+	size_t pinned_len;
+	int64_t at;                      /* when the chain must be valid (unix seconds) */
+	bool rsa;                        /* use the RSA 2048 EK even if an ECC P-256 one is certified */
+} capsa_tpm2_ek_trust;
+
+/* The EK enrollment uses, and why it is trusted. Free with capsa_tpm2_ek_free. */
+typedef struct capsa_tpm2_ek {
+	bool rsa;       /* the RSA 2048 EK (else ECC P-256) */
+	bool certified; /* its certificate chains to the root and certifies it */
+	bool pinned;    /* it equals the pinned EK */
+	uint8_t *pub;   /* TPM2B_PUBLIC */
+	size_t pub_len;
+} capsa_tpm2_ek;
+
+/* Why the EK (or the AK) was refused: a stable short name and a sentence for people. */
+typedef struct capsa_tpm2_refusal {
+	const char *name; /* ek-cert-missing, ek-cert-chain, ek-cert-expired, ek-cert-mismatch,
+	                     ek-cert-malformed, ek-pinned-mismatch, credential, tpm; NULL: no refusal */
+	char text[512];
+} capsa_tpm2_refusal;
+
+/*
+ * capsa_tpm2_ek_establish picks the TPM's EK and establishes trust in it as
+ * |trust| says. With a root, the EK certificate comes from NV memory (the ECC
+ * P-256 one, or the RSA 2048 one if the TPM has no P-256 certificate or
+ * trust->rsa is set) and the EK is the one of that type; it must chain to the
+ * root at trust->at and certify exactly that EK. A pinned EK must equal the
+ * one in use. With neither, the EK is only trusted on first use: |ek| says
+ * neither certified nor pinned, and the caller must say so. Returns CAPSA_OK,
+ * or the failing status with |why| filled. Free |ek| with capsa_tpm2_ek_free,
+ * also after a failure.
+ */
+CAPSA_API capsa_status capsa_tpm2_ek_establish(capsa_tpm2 *tpm, const capsa_tpm2_ek_trust *trust,
+                                               capsa_tpm2_ek *ek, capsa_tpm2_refusal *why) CAPSA_MUST_CHECK;
+/* capsa_tpm2_ek_free releases |ek|'s buffer; safe to call twice. */
+CAPSA_API void capsa_tpm2_ek_free(capsa_tpm2_ek *ek);
+
+/*
+ * capsa_tpm2_enroll_ak proves that the TPM's AK lives in the same TPM as |ek|:
+ * a fresh random secret goes through MakeCredential (in software, for that EK
+ * and the AK's name) and ActivateCredential (in the TPM), and must come back
+ * unchanged (compared in constant time). Then |name| receives the AK name to
+ * record in a policy's ak_names. Returns CAPSA_OK, or the failing status with
+ * |why| filled ("credential").
+ */
+CAPSA_API capsa_status capsa_tpm2_enroll_ak(capsa_tpm2 *tpm, const capsa_tpm2_ek *ek,
+                                            uint8_t name[CAPSA_TPM2_NAME_BYTES],
+                                            capsa_tpm2_refusal *why) CAPSA_MUST_CHECK;
 
 #ifdef __cplusplus
 }

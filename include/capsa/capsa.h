@@ -12,6 +12,7 @@
 #define CAPSA_CAPSA_H
 
 #include <capsa/status.h>
+#include <capsa/util.h>
 #include <capsa/keys.h>
 #include <capsa/container.h>
 #include <capsa/grant.h>

@@ -11,12 +11,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "attest/tpm2/tpm2.h"
+#include <capsa/util.h>
+
 #include "cli.h"
 #include "cmd_attest.h"
-#include "cmd_attest_ek.h"
-#include "crypto/crypto.h"
-#include "wire/hex.h"
 
 static const char usage[] = "usage: capsa attest tpm2-enroll [--tcti TCTI] [--ek-ca ROOT [--ek-intermediate CERT]...]\n"
                             "                                [--at TIME] [--ek-public FILE] [--rsa-ek]\n";
@@ -29,32 +27,66 @@ struct enroll_args {
 	bool rsa;
 };
 
-/* The credential round trip: true only if the TPM gave back exactly the secret sent. */
-static capsa_status activate(capsa_tpm2 *tpm, const attest_ek *ek, uint8_t name[CAPSA_TPM2_NAME_BYTES])
-{
-	uint8_t secret[32], back[CAPSA_TPM2_DIGEST_BYTES], *ak = NULL, *id = NULL, *enc = NULL;
-	size_t back_len = 0, ak_len = 0, id_len = 0, enc_len = 0;
-	capsa_status st;
+/* The certificates and the pinned EK the operator named: owned buffers. */
+struct trust_files {
+	uint8_t *root, *inter[CAPSA_TPM2_MAX_EK_CHAIN], *pinned;
+	size_t root_len, inter_len[CAPSA_TPM2_MAX_EK_CHAIN], pinned_len, num_inter;
+};
 
-	if ((st = capsa_tpm2_ak_public(tpm, &ak, &ak_len)) != CAPSA_OK ||
-	    (st = capsa_random(secret, sizeof secret)) != CAPSA_OK ||
-	    (st = capsa_tpm2_make_credential(ek->pub, ek->pub_len, ak, ak_len, secret, sizeof secret, &id, &id_len,
-	                                     &enc, &enc_len)) != CAPSA_OK ||
-	    (st = capsa_tpm2_activate_credential(tpm, id, id_len, enc, enc_len, back, &back_len)) != CAPSA_OK)
-		goto out;
-	if (back_len != sizeof secret || !capsa_ct_equal(back, secret, sizeof secret))
-		st = CAPSA_ERR_MISMATCH;
-	else
-		st = capsa_tpm2_ak_name(name, ak, ak_len);
-out:
-	capsa_wipe(secret, sizeof secret);
-	capsa_wipe(back, sizeof back);
-	free(ak), free(id), free(enc);
+static void trust_files_free(struct trust_files *f)
+{
+	free(f->root), free(f->pinned);
+	for (size_t i = 0; i < f->num_inter; i++)
+		free(f->inter[i]);
+}
+
+/* One certificate file, PEM or DER, parsed before the TPM is asked so that a bad file is named first. */
+static capsa_status cert_file(const char *path, uint8_t **der, size_t *der_len)
+{
+	uint8_t *raw = NULL;
+	size_t raw_len = 0;
+	capsa_status st = attest_read_file(path, 4 * CAPSA_CERT_MAX_BYTES, &raw, &raw_len);
+
+	if (st == CAPSA_OK)
+		st = capsa_cert_decode(der, der_len, raw, raw_len);
+	free(raw);
 	return st;
 }
 
+/* Reads --ek-ca, the --ek-intermediate files and --ek-public into |f| and points |t| at them. */
+static capsa_status load_trust(const struct enroll_args *a, struct trust_files *f, capsa_tpm2_ek_trust *t,
+                               capsa_tpm2_refusal *why)
+{
+	const char *failed = a->root;
+	capsa_status st = CAPSA_OK;
+
+	if (a->root != NULL)
+		st = cert_file(a->root, &f->root, &f->root_len);
+	for (size_t i = 0; i < a->num_inter && st == CAPSA_OK; i++) {
+		if ((st = cert_file(a->inter[i], &f->inter[i], &f->inter_len[i])) == CAPSA_OK)
+			f->num_inter = i + 1;
+		else
+			failed = a->inter[i];
+	}
+	if (st != CAPSA_OK) {
+		why->name = "ek-ca-file";
+		snprintf(why->text, sizeof why->text, "%s: %s (wanted one certificate, PEM or DER)", failed,
+		         capsa_status_str(st));
+		return st;
+	}
+	if (a->pinned != NULL &&
+	    (st = attest_read_file(a->pinned, CAPSA_TPM2_MAX_BLOB, &f->pinned, &f->pinned_len)) != CAPSA_OK) {
+		why->name = "ek-pinned-mismatch";
+		snprintf(why->text, sizeof why->text, "%s: %s", a->pinned, capsa_status_str(st));
+		return st;
+	}
+	*t = (capsa_tpm2_ek_trust){f->root, f->root_len, (const uint8_t *const *)f->inter, f->inter_len,
+	                           f->num_inter, f->pinned, f->pinned_len, a->at, a->rsa};
+	return CAPSA_OK;
+}
+
 /* Says, before anything else happens, why the EK is trusted, loudly when it is only on first use. */
-static void tell_trust(const attest_ek *ek, const struct enroll_args *a)
+static void tell_trust(const capsa_tpm2_ek *ek, const struct enroll_args *a)
 {
 	const char *type = ek->rsa ? "RSA 2048" : "ECC P-256";
 
@@ -71,32 +103,29 @@ static void tell_trust(const attest_ek *ek, const struct enroll_args *a)
 
 static int enroll(const struct enroll_args *a)
 {
-	attest_ek_trust trust;
-	attest_ek ek = {.rsa = a->rsa};
-	attest_ek_refusal why = {0};
+	struct trust_files files = {0};
+	capsa_tpm2_ek_trust trust;
+	capsa_tpm2_ek ek = {0};
+	capsa_tpm2_refusal why = {0};
 	uint8_t name[CAPSA_TPM2_NAME_BYTES];
 	char hex[2 * CAPSA_TPM2_NAME_BYTES + 1];
 	capsa_tpm2 *tpm = NULL;
 	capsa_status st;
 
-	if ((st = attest_ek_trust_init(&trust, a->root, a->inter, a->num_inter, &why)) != CAPSA_OK)
+	if ((st = load_trust(a, &files, &trust, &why)) != CAPSA_OK)
 		goto out;
-	trust.pinned_path = a->pinned, trust.at = a->at;
 	if ((st = capsa_tpm2_open(&tpm, a->tcti)) != CAPSA_OK) {
 		why.name = "tpm", snprintf(why.text, sizeof why.text, "opening the TPM: %s", capsa_status_str(st));
 		goto out;
 	}
-	if ((st = attest_ek_load(tpm, &trust, &ek, &why)) != CAPSA_OK)
+	if ((st = capsa_tpm2_ek_establish(tpm, &trust, &ek, &why)) != CAPSA_OK)
 		goto out;
 	tell_trust(&ek, a);
-	if ((st = activate(tpm, &ek, name)) != CAPSA_OK) {
-		why.name = "credential";
-		snprintf(why.text, sizeof why.text, "the AK is not proven to be in the EK's TPM: %s", capsa_status_str(st));
-	}
+	st = capsa_tpm2_enroll_ak(tpm, &ek, name, &why);
 out:
 	capsa_tpm2_close(tpm);
-	attest_ek_free(&ek);
-	attest_ek_trust_free(&trust);
+	capsa_tpm2_ek_free(&ek);
+	trust_files_free(&files);
 	if (st != CAPSA_OK) {
 		fprintf(stderr, "capsa attest tpm2-enroll: refused (%s): %s\n", why.name ? why.name : "error",
 		        why.name ? why.text : capsa_status_str(st));

@@ -8,11 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd_attest.h"
-#include "crypto/crypto.h"
-#include "wire/hex.h"
+#include <capsa/util.h>
 
-static const char sim_key_header[] = "CAPSA-SIM-PLATFORM-KEY-1 SIMULATED, development only\n";
+#include "cmd_attest.h"
 
 capsa_status attest_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len)
 {
@@ -102,10 +100,9 @@ bool attest_parse_time(const char *s, int64_t *out)
 
 capsa_status attest_load_sim_key(const char *path, uint8_t seed[CAPSA_SIM_SEEDBYTES])
 {
-	size_t hl = sizeof sim_key_header - 1, len = 0, n;
+	size_t len = 0;
 	uint8_t *buf = NULL;
 	struct stat sb;
-	char hex[2 * CAPSA_SIM_SEEDBYTES + 1];
 	capsa_status st;
 
 	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
@@ -114,14 +111,7 @@ capsa_status attest_load_sim_key(const char *path, uint8_t seed[CAPSA_SIM_SEEDBY
 	}
 	if ((st = attest_read_file(path, 4096, &buf, &len)) != CAPSA_OK)
 		return st;
-	st = CAPSA_ERR_KEY;
-	if (len == hl + 2 * CAPSA_SIM_SEEDBYTES + 1 && memcmp(buf, sim_key_header, hl) == 0 && buf[len - 1] == '\n') {
-		memcpy(hex, buf + hl, 2 * CAPSA_SIM_SEEDBYTES);
-		hex[2 * CAPSA_SIM_SEEDBYTES] = '\0';
-		if (capsa_hex_decode(seed, CAPSA_SIM_SEEDBYTES, &n, hex) && n == CAPSA_SIM_SEEDBYTES)
-			st = CAPSA_OK;
-	}
-	capsa_wipe(hex, sizeof hex);
+	st = capsa_sim_key_decode(seed, buf, len);
 	capsa_wipe(buf, len);
 	free(buf);
 	return st;
@@ -131,7 +121,7 @@ capsa_status attest_load_sim_key(const char *path, uint8_t seed[CAPSA_SIM_SEEDBY
 int attest_cmd_sim_keygen(int argc, char **argv)
 {
 	uint8_t seed[CAPSA_SIM_SEEDBYTES], pub[CAPSA_SIM_PUBLICBYTES];
-	char line[sizeof sim_key_header + 2 * CAPSA_SIM_SEEDBYTES + 1], pubhex[2 * CAPSA_SIM_PUBLICBYTES + 1];
+	char line[CAPSA_SIM_KEYFILE_BYTES + 1], pubhex[2 * CAPSA_SIM_PUBLICBYTES + 1];
 	capsa_status st;
 	int rc = 1;
 
@@ -139,11 +129,9 @@ int attest_cmd_sim_keygen(int argc, char **argv)
 		fprintf(stderr, "usage: capsa attest sim-keygen -o KEYFILE\n");
 		return 2;
 	}
-	if ((st = capsa_random(seed, sizeof seed)) != CAPSA_OK || (st = capsa_ed25519_public(pub, seed)) != CAPSA_OK)
+	if ((st = capsa_sim_keygen(seed, pub)) != CAPSA_OK)
 		goto out;
-	memcpy(line, sim_key_header, sizeof sim_key_header - 1);
-	capsa_hex_encode(line + sizeof sim_key_header - 1, seed, sizeof seed);
-	strcat(line, "\n");
+	capsa_sim_key_encode(line, seed);
 	if ((st = attest_write_file(argv[2], (const uint8_t *)line, strlen(line), 0600)) != CAPSA_OK)
 		goto out;
 	capsa_hex_encode(pubhex, pub, sizeof pub);

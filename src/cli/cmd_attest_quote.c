@@ -1,15 +1,16 @@
 /* capsa attest quote: evidence from the sim platform or a TPM 2.0. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "attest/tpm2/tpm2.h"
+#include <capsa/util.h>
+
 #include "cli.h"
 #include "cmd_attest.h"
-#include "crypto/crypto.h"
-#include "wire/hex.h"
 
 struct quote_args {
 	const char *platform, *keys_path, *out_path, *sim_key, *program, *tcti;
@@ -79,38 +80,20 @@ static bool parse_quote_args(struct quote_args *a, int argc, char **argv)
 	return true;
 }
 
-/* SHA-256 of the file at |path|, read in pieces: programs can be large. */
-static capsa_status hash_file(const char *path, uint8_t out[CAPSA_SHA256_BYTES])
-{
-	uint8_t buf[1 << 16];
-	capsa_sha256_ctx ctx = {0};
-	capsa_status st;
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL)
-		return CAPSA_ERR_IO;
-	if ((st = capsa_sha256_init(&ctx)) != CAPSA_OK)
-		goto out;
-	while (st == CAPSA_OK && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		st = capsa_sha256_update(&ctx, buf, n);
-	if (st == CAPSA_OK && ferror(f))
-		st = CAPSA_ERR_IO;
-	if (st == CAPSA_OK)
-		st = capsa_sha256_final(&ctx, out);
-out:
-	capsa_sha256_cleanup(&ctx);
-	fclose(f);
-	return st;
-}
-
 /* The measurement: the given digest, or SHA-256 of the program file. */
 static capsa_status load_measurement(struct quote_args *a)
 {
+	int fd;
+	capsa_status st;
+
 	if (a->program == NULL)
 		return CAPSA_OK;
-	a->measurement_len = CAPSA_SHA256_BYTES;
-	return hash_file(a->program, a->measurement);
+	if ((fd = open(a->program, O_RDONLY | O_CLOEXEC)) < 0)
+		return CAPSA_ERR_IO;
+	a->measurement_len = CAPSA_TPM2_DIGEST_BYTES;
+	st = capsa_attest_measure_fd(a->measurement, fd);
+	close(fd);
+	return st;
 }
 
 static capsa_status quote_sim(struct quote_args *a, uint8_t **ev, size_t *ev_len)
@@ -129,52 +112,18 @@ static capsa_status quote_sim(struct quote_args *a, uint8_t **ev, size_t *ev_len
 	return st;
 }
 
-static capsa_status tpm2_measure(capsa_tpm2 *tpm, const struct quote_args *a)
+static void print_ak_name(const uint8_t name[CAPSA_TPM2_NAME_BYTES])
 {
-	capsa_status st;
-
-	if (a->measurement_len == 0)
-		return CAPSA_OK; /* the launcher measured already: quote what the PCR holds */
-	if (a->measurement_len != CAPSA_TPM2_DIGEST_BYTES) {
-		fprintf(stderr, "capsa attest: a tpm2 measurement is a 32-byte SHA-256 digest\n");
-		return CAPSA_ERR_ARG;
-	}
-	if ((st = capsa_tpm2_pcr_reset(tpm, CAPSA_TPM2_PCR)) != CAPSA_OK)
-		return st;
-	return capsa_tpm2_pcr_extend(tpm, CAPSA_TPM2_PCR, a->measurement);
-}
-
-static capsa_status tpm2_envelope(const struct quote_args *a, const capsa_tpm2_quote_out *q, uint8_t **ev,
-                                  size_t *ev_len)
-{
-	capsa_evidence env = {.platform = CAPSA_PLATFORM_TPM2};
-	capsa_status st;
-
-	env.nonce = a->nonce, env.nonce_len = a->nonce_len, env.keys = a->keys, env.keys_len = a->keys_len;
-	if ((st = capsa_evidence_add(&env, CAPSA_EV_TPM2_ATTEST, q->attest, q->attest_len)) != CAPSA_OK ||
-	    (st = capsa_evidence_add(&env, CAPSA_EV_TPM2_SIGNATURE, q->signature, q->signature_len)) != CAPSA_OK ||
-	    (st = capsa_evidence_add(&env, CAPSA_EV_TPM2_AK_PUBLIC, q->ak_public, q->ak_public_len)) != CAPSA_OK ||
-	    (st = capsa_evidence_add(&env, CAPSA_EV_TPM2_PCR_VALUE, q->pcr_value, sizeof q->pcr_value)) != CAPSA_OK)
-		return st;
-	return capsa_evidence_serialize(&env, ev, ev_len);
-}
-
-static void print_ak_name(const capsa_tpm2_quote_out *q)
-{
-	uint8_t name[CAPSA_TPM2_NAME_BYTES];
 	char hex[2 * CAPSA_TPM2_NAME_BYTES + 1];
 
-	if (capsa_tpm2_ak_name(name, q->ak_public, q->ak_public_len) != CAPSA_OK)
-		return;
-	capsa_hex_encode(hex, name, sizeof name);
+	capsa_hex_encode(hex, name, CAPSA_TPM2_NAME_BYTES);
 	fprintf(stderr, "capsa attest: tpm2 AK name %s\n", hex);
 }
 
 static capsa_status quote_tpm2(struct quote_args *a, uint8_t **ev, size_t *ev_len)
 {
 	const char *tcti = a->tcti != NULL ? a->tcti : getenv("TPM2TOOLS_TCTI");
-	uint8_t binding[CAPSA_ATTEST_BINDING_BYTES];
-	capsa_tpm2_quote_out q = {0};
+	uint8_t name[CAPSA_TPM2_NAME_BYTES];
 	capsa_tpm2 *tpm = NULL;
 	capsa_status st;
 
@@ -182,14 +131,14 @@ static capsa_status quote_tpm2(struct quote_args *a, uint8_t **ev, size_t *ev_le
 		fprintf(stderr, "capsa attest: --sim-key belongs to --platform sim\n");
 		return CAPSA_ERR_ARG;
 	}
-	if ((st = capsa_attest_binding(binding, a->keys, a->keys_len, a->nonce, a->nonce_len)) != CAPSA_OK ||
-	    (st = capsa_tpm2_open(&tpm, tcti)) != CAPSA_OK || (st = tpm2_measure(tpm, a)) != CAPSA_OK ||
-	    (st = capsa_tpm2_quote(tpm, CAPSA_TPM2_PCR, binding, &q)) != CAPSA_OK)
-		goto out;
-	print_ak_name(&q);
-	st = tpm2_envelope(a, &q, ev, ev_len);
-	capsa_tpm2_quote_free(&q);
-out:
+	if (a->measurement_len != 0 && a->measurement_len != CAPSA_TPM2_DIGEST_BYTES) {
+		fprintf(stderr, "capsa attest: a tpm2 measurement is a 32-byte SHA-256 digest\n");
+		return CAPSA_ERR_ARG;
+	}
+	if ((st = capsa_tpm2_open(&tpm, tcti)) == CAPSA_OK &&
+	    (st = capsa_tpm2_quote_envelope(tpm, a->measurement_len ? a->measurement : NULL, a->keys, a->keys_len,
+	                                    a->nonce, a->nonce_len, ev, ev_len, name)) == CAPSA_OK)
+		print_ak_name(name);
 	capsa_tpm2_close(tpm);
 	return st;
 }

@@ -7,9 +7,10 @@
 
 #include <jansson.h>
 
+#include <capsa/util.h>
+
 #include "cli.h"
 #include "cmd_attest.h"
-#include "wire/hex.h"
 
 #define SIM_BANNER "SIMULATED evidence: development only, it proves nothing"
 

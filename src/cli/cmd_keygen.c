@@ -5,9 +5,9 @@
 #include <time.h>
 
 #include <capsa/keys.h>
+#include <capsa/util.h>
 
 #include "cli.h"
-#include "crypto/crypto.h"
 
 static const char help[] =
 	"NAME\n"

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <capsa/grant.h>
+#include <capsa/util.h>
 
 #include "cli.h"
-#include "crypto/crypto.h"
 
 static const char help[] =
 	"NAME\n"

@@ -79,8 +79,6 @@ bool capsa_attest_check_report_data(capsa_attest_result *res, const uint8_t *fie
  * strict DER parsing, the signer's public key, AMD's custom extensions, and
  * chain validation to one pinned root at a given time.
  */
-#define CAPSA_CERT_MAX_BYTES 8192
-
 typedef struct capsa_cert capsa_cert;
 
 /*

@@ -10,8 +10,7 @@
 #include <jansson.h>
 
 #include <capsa/attest.h>
-
-#include "wire/hex.h"
+#include <capsa/util.h>
 
 struct perr {
 	char *buf;

@@ -15,19 +15,9 @@
 #include <stdint.h>
 
 #include <capsa/status.h>
+#include <capsa/util.h>
 
-/* ---- Memory ------------------------------------------------------------ */
-
-/* capsa_wipe zeroes |len| bytes at |p| in a way the compiler cannot elide. */
-void capsa_wipe(void *p, size_t len);
-
-/* capsa_ct_equal compares in time independent of the contents. */
-bool capsa_ct_equal(const void *a, const void *b, size_t len);
-
-/* ---- Randomness -------------------------------------------------------- */
-
-/* capsa_random fills |out| from the operating system's CSPRNG (via OpenSSL). */
-capsa_status capsa_random(uint8_t *out, size_t len) CAPSA_MUST_CHECK;
+/* capsa_wipe, capsa_ct_equal and capsa_random are public: capsa/util.h. */
 
 /* ---- SHA-256 ------------------------------------------------------------ */
 

@@ -1,7 +1,7 @@
 /* Strict hex: even length, [0-9a-fA-F] only. */
 #include <string.h>
 
-#include "wire/hex.h"
+#include <capsa/util.h>
 
 static int nibble(char c)
 {

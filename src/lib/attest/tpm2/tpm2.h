@@ -6,7 +6,7 @@
  * in any envelope as opaque byte strings:
  *
  *   attester (needs a TPM, through tpm2-tss ESYS and a TCTI string)
- *     capsa_tpm2_open / capsa_tpm2_close
+ *     capsa_tpm2_open / capsa_tpm2_close (public: capsa/attest.h)
  *     capsa_tpm2_ek_public, capsa_tpm2_ek_rsa_public,
  *     capsa_tpm2_ak_public, capsa_tpm2_ek_cert        keys for enrollment
  *     capsa_tpm2_activate_credential                  answers the enrollment challenge
@@ -75,27 +75,9 @@
 
 #include "wire/bytes.h"
 
-/* The PCR capsa extends the measurement into: 16, resettable at locality 0. */
-#define CAPSA_TPM2_PCR 16
-#define CAPSA_TPM2_DIGEST_BYTES 32
-/* An object name with nameAlg SHA-256: be16(TPM_ALG_SHA256) || SHA-256(TPMT_PUBLIC). */
-#define CAPSA_TPM2_NAME_BYTES 34
-/* The largest marshaled structure capsa accepts anywhere (TPM2B sizes are u16). */
-#define CAPSA_TPM2_MAX_BLOB 4096
-
 /* ======================================================================= */
 /* Verifier side: no TPM needed.                                           */
 /* ======================================================================= */
-
-/*
- * capsa_tpm2_ak_name computes the name of the key in |pub| (a marshaled
- * TPM2B_PUBLIC) after checking that it is an acceptable AK: ECC P-256,
- * nameAlg SHA-256, restricted, sign, not decrypt, fixedTPM, fixedParent,
- * sensitiveDataOrigin, scheme ECDSA-SHA256. Returns CAPSA_OK,
- * CAPSA_ERR_DECODE (malformed) or CAPSA_ERR_KEY (a valid key, but not an AK).
- */
-capsa_status capsa_tpm2_ak_name(uint8_t name[CAPSA_TPM2_NAME_BYTES], const uint8_t *pub,
-                                size_t pub_len) CAPSA_MUST_CHECK;
 
 /*
  * capsa_tpm2_make_credential is TPM2_MakeCredential done in software: it
@@ -125,8 +107,6 @@ capsa_status capsa_tpm2_make_credential(const uint8_t *ek_pub, size_t ek_pub_len
  */
 capsa_status capsa_tpm2_ek_cert_matches(const uint8_t *ek_pub, size_t ek_pub_len, const uint8_t *cert_der,
                                         size_t cert_der_len) CAPSA_MUST_CHECK;
-
-#define CAPSA_TPM2_MAX_EK_CHAIN 4
 
 /*
  * capsa_tpm2_ek_cert_verify decides whether |ek_pub| belongs to a genuine
@@ -194,19 +174,6 @@ capsa_status capsa_tpm2_verify(const capsa_tpm2_evidence *ev, const capsa_tpm2_t
 /* ======================================================================= */
 /* Attester side: talks to a TPM through tpm2-tss ESYS.                    */
 /* ======================================================================= */
-
-typedef struct capsa_tpm2 capsa_tpm2;
-
-/*
- * capsa_tpm2_open connects to the TPM named by |tcti| in tpm2-tss TCTI loader
- * syntax, e.g. "swtpm:host=127.0.0.1,port=2321", "device:/dev/tpmrm0", or
- * NULL for the loader's default. Startup is sent if the TPM needs it.
- * Returns CAPSA_OK, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM (no such TPM, or it does
- * not answer).
- */
-capsa_status capsa_tpm2_open(capsa_tpm2 **out, const char *tcti) CAPSA_MUST_CHECK;
-/* capsa_tpm2_close flushes and disconnects; safe on NULL. */
-void capsa_tpm2_close(capsa_tpm2 *tpm);
 
 /*
  * capsa_tpm2_ek_public / capsa_tpm2_ek_rsa_public / capsa_tpm2_ak_public
