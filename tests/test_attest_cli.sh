@@ -1,43 +1,32 @@
 #!/bin/bash
 # capsa attest end to end through the command line: sim-keygen, quote and
-# verify (text and --json), refusals named on stderr with exit status 1.
-set -uo pipefail
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() { # expect WANT_RC DESCRIPTION -- command...
-	local want=$1 what=$2; shift 3
-	"$@" >out 2>err; local rc=$?
-	if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, want $want"; cat err >&2; fi
-}
-has() { # has FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok; else bad "$3: no '$2' in $1"; cat "$1" >&2; fi
-}
+# verify (text and --json), each subcommand's help, and refusals named on
+# stderr with the shared exit codes (18: attestation refused).
+source "$(dirname "$0")/harness/cli.sh"
+# to FILE CMD...: runs CMD with its standard output in FILE.
+to() { local f=$1; shift; "$@" >"$f"; }
 
 nonce=00112233445566778899aabbccddeeff
 m=$(printf 'keeper v1' | sha256sum | cut -c1-64)
 printf 'keeper-public-keys' >keys
 printf 'keeper v1' >program
 
-expect 0 "help" -- "$CAPSA" attest -h
-has out "SYNOPSIS" "help"
-expect 2 "no subcommand" -- "$CAPSA" attest
-expect 2 "quote without --nonce" -- "$CAPSA" attest quote --platform sim --keys keys
+expect_exit 0 "help" to out "$CAPSA" attest -h
+check "help" grep -q -- "SYNOPSIS" out
+expect_exit 2 "no subcommand" to out "$CAPSA" attest
+expect_exit 2 "quote without --nonce" to out "$CAPSA" attest quote --platform sim --keys keys
 
-expect 0 "sim-keygen" -- "$CAPSA" attest sim-keygen -o sim.key
-[ "$(stat -c %a sim.key)" = 600 ] && ok || bad "sim key mode $(stat -c %a sim.key)"
-has err "SIMULATED" "sim-keygen says SIMULATED"
+expect_exit 0 "sim-keygen" to out "$CAPSA" attest sim-keygen -o sim.key
+[ "$(stat -c %a sim.key)" = 600 ] && ok || fail "sim key mode $(stat -c %a sim.key)"
+says "SIMULATED"
 pub=$(cat out)
-expect 1 "sim-keygen refuses to overwrite" -- "$CAPSA" attest sim-keygen -o sim.key
+expect_exit 13 "sim-keygen refuses to overwrite" to out "$CAPSA" attest sim-keygen -o sim.key
 
-expect 0 "quote sim" -- "$CAPSA" attest quote --platform sim --keys keys --nonce $nonce \
+expect_exit 0 "quote sim" to out "$CAPSA" attest quote --platform sim --keys keys --nonce $nonce \
 	--sim-key sim.key --program program -o ev
-has err "SIMULATED" "quote says SIMULATED"
+says "SIMULATED"
 cp sim.key loose.key && chmod 644 loose.key
-expect 1 "a sim key others can read" -- "$CAPSA" attest quote --platform sim --keys keys --nonce $nonce \
+expect_exit 12 "a sim key others can read" to out "$CAPSA" attest quote --platform sim --keys keys --nonce $nonce \
 	--sim-key loose.key --program program -o ev2
 
 cat >dev.json <<JSON
@@ -51,15 +40,15 @@ cat >other.json <<JSON
 {"version": 1, "allow_sim": true, "platforms": {"sim": {"measurements": ["$(printf x | sha256sum | cut -c1-64)"]}}}
 JSON
 
-expect 0 "verify sim" -- "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --keys keys
-has out "ACCEPTED (SIMULATED)" "verdict"
-has out "SIMULATED evidence: development only" "banner"
-has out "measurement   $m" "measurement shown"
-has out "bound keys    $(xxd -p keys | tr -d '\n')" "bound keys shown"
-has out "\[pass\] policy-platform-key" "pin checked"
+expect_exit 0 "verify sim" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --keys keys
+check "verdict" grep -q -- "ACCEPTED (SIMULATED)" out
+check "banner" grep -q -- "SIMULATED evidence: development only" out
+check "measurement shown" grep -q -- "measurement   $m" out
+check "bound keys shown" grep -q -- "bound keys    $(xxd -p keys | tr -d '\n')" out
+check "pin checked" grep -q -- "\[pass\] policy-platform-key" out
 
-expect 0 "verify sim --json" -- "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --json
-python3 - out <<'PY' && ok || bad "--json document"
+expect_exit 0 "verify sim --json" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --json
+python3 - out <<'PY' && ok || fail "--json document"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["verdict"] == "accepted" and d["simulated"] is True and "SIMULATED" in d["warning"]
@@ -67,36 +56,65 @@ assert d["platform"] == "sim" and d["failed_check"] is None
 assert all(c["passed"] for c in d["checks"]) and len(d["checks"]) >= 10
 PY
 
-expect 1 "stale nonce" -- "$CAPSA" attest verify ev --policy dev.json --nonce ${nonce%??}00
-has err "check 'nonce' failed" "stale nonce named"
-expect 1 "no nonce" -- "$CAPSA" attest verify ev --policy dev.json
-has err "check 'nonce' failed" "missing nonce named"
-expect 1 "production policy" -- "$CAPSA" attest verify ev --policy prod.json --nonce $nonce --json
-has err "check 'policy-platform' failed" "sim under production named"
-python3 -c 'import json,sys; d=json.load(open("out")); assert d["verdict"]=="refused" and d["failed_check"]=="policy-platform" and d["simulated"]' && ok || bad "refusal in --json"
-expect 1 "other measurement" -- "$CAPSA" attest verify ev --policy other.json --nonce $nonce
-has err "check 'policy-measurement' failed" "measurement named"
-expect 1 "too old" -- "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --at $(( $(date +%s) + 3600 ))
-has err "check 'policy-age' failed" "age named"
+expect_exit 18 "stale nonce" to out "$CAPSA" attest verify ev --policy dev.json --nonce ${nonce%??}00
+says "check 'nonce' failed"
+expect_exit 18 "no nonce" to out "$CAPSA" attest verify ev --policy dev.json
+says "check 'nonce' failed"
+expect_exit 18 "production policy" to out "$CAPSA" attest verify ev --policy prod.json --nonce $nonce --json
+says "check 'policy-platform' failed"
+python3 -c 'import json,sys; d=json.load(open("out")); assert d["verdict"]=="refused" and d["failed_check"]=="policy-platform" and d["simulated"]' && ok || fail "refusal in --json"
+expect_exit 18 "other measurement" to out "$CAPSA" attest verify ev --policy other.json --nonce $nonce
+says "check 'policy-measurement' failed"
+expect_exit 18 "too old" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --at $(( $(date +%s) + 3600 ))
+says "check 'policy-age' failed"
 printf 'other keys' >otherkeys
-expect 1 "other keys" -- "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --keys otherkeys
-has err "check 'keys' failed" "keys named"
+expect_exit 18 "other keys" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --keys otherkeys
+says "check 'keys' failed"
 
 # A flipped byte in the signature (the last 96..33 bytes hold signature item then key item).
 size=$(stat -c %s ev)
 cp ev tampered
 python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-60] ^= 1; open(sys.argv[1], "wb").write(b)' \
 	tampered # XOR: writing a fixed 0xff left the evidence intact whenever the signature byte was 0xff already
-expect 1 "tampered evidence" -- "$CAPSA" attest verify tampered --policy dev.json --nonce $nonce
-has err "check 'sim-signature' failed" "tampering named"
+expect_exit 18 "tampered evidence" to out "$CAPSA" attest verify tampered --policy dev.json --nonce $nonce
+says "check 'sim-signature' failed"
 head -c 20 ev >short
-expect 1 "truncated evidence" -- "$CAPSA" attest verify short --policy dev.json --nonce $nonce
+expect_exit 10 "truncated evidence" to out "$CAPSA" attest verify short --policy dev.json --nonce $nonce
 printf '{"version": 1, "platforms": {"sim": {"measurements": ["00"]}}}' >nosim.json
-expect 1 "policy listing sim without allow_sim" -- "$CAPSA" attest verify ev --policy nosim.json --nonce $nonce
-has err "allow_sim" "policy error names allow_sim"
-expect 2 "bad --nonce" -- "$CAPSA" attest verify ev --policy dev.json --nonce xyz
-expect 1 "tpm2 quote without a TPM" -- "$CAPSA" attest quote --platform tpm2 --keys keys --nonce $nonce \
+expect_exit 6 "policy listing sim without allow_sim" to out "$CAPSA" attest verify ev --policy nosim.json --nonce $nonce
+says "allow_sim"
+expect_exit 2 "bad --nonce" to out "$CAPSA" attest verify ev --policy dev.json --nonce xyz
+expect_exit 1 "tpm2 quote without a TPM" to out "$CAPSA" attest quote --platform tpm2 --keys keys --nonce $nonce \
 	--tcti "swtpm:host=127.0.0.1,port=1" -o tpm.ev
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check "no evidence left behind by a failed quote" [ ! -e tpm.ev ]
+check "nor a temporary file" [ -z "$(ls -A | grep '^\.capsa-tmp')" ]
+
+# Every subcommand's manual, in the form of the other verbs'.
+for sub in sim-keygen quote verify tpm2-enroll; do
+	expect_exit 0 "$sub -h" to out "$CAPSA" attest $sub -h
+	check "$sub -h: the manual" grep -q "^     capsa attest $sub - " out
+	check "$sub -h: the shared exit codes" grep -q "^    13   refusing to overwrite" out
+done
+check "verify -h lists exit code 18" grep -q "^    18   attestation refused" out
+expect_exit 2 "an unknown subcommand" to out "$CAPSA" attest frobnicate
+expect_exit 2 "quote: an unknown platform" to out "$CAPSA" attest quote --platform sgx --keys keys --nonce $nonce
+says "not 'sgx'"
+
+# Evidence goes through the atomic output of the other verbs: a file is replaced only when complete.
+printf 'old' >ev.out
+expect_exit 0 "quote over an existing file" to out "$CAPSA" attest quote --platform sim --keys keys --nonce $nonce \
+	--sim-key sim.key --program program -o ev.out
+check "the old file was replaced by evidence" cmp -s <(head -c 7 ev.out) <(printf 'CAPSAEV')
+expect_exit 0 "quote to standard output" to ev.stdout "$CAPSA" attest quote --platform sim --keys keys \
+	--nonce $nonce --sim-key sim.key --program program
+expect_exit 0 "verify from standard input" to out sh -c "\"\$CAPSA\" attest verify - --policy dev.json --nonce $nonce <ev.stdout"
+# The sim key is a secret: created 0600, never through a link, never over a file.
+ln -s nowhere key.link
+expect_exit 13 "sim-keygen does not follow a symlink" to out "$CAPSA" attest sim-keygen -o key.link
+check "symlink target not created" [ ! -e nowhere ]
+expect_exit 3 "sim-keygen into a missing directory" to out "$CAPSA" attest sim-keygen -o no/such/dir.key
+expect_exit 3 "verify: a missing evidence file" to out "$CAPSA" attest verify missing.ev --policy dev.json
+says "missing.ev"
+
+summary

@@ -231,6 +231,15 @@ CAPSA_API capsa_status capsa_sim_keygen(uint8_t seed[CAPSA_SIM_SEEDBYTES],
 CAPSA_API void capsa_sim_key_encode(char out[CAPSA_SIM_KEYFILE_BYTES + 1], const uint8_t seed[CAPSA_SIM_SEEDBYTES]);
 
 /*
+ * capsa_sim_key_write creates |path| (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600)
+ * and writes the key file for |seed| to it, as capsa_identity_file_write does
+ * for identities: it never replaces or follows anything already there.
+ * Returns CAPSA_OK, CAPSA_ERR_EXISTS if |path| exists (also as a symbolic
+ * link), or CAPSA_ERR_IO (errno set; a partly written file is removed).
+ */
+CAPSA_API capsa_status capsa_sim_key_write(const char *path, const uint8_t seed[CAPSA_SIM_SEEDBYTES]) CAPSA_MUST_CHECK;
+
+/*
  * capsa_sim_key_decode reads the seed from the key file contents |file|.
  * Returns CAPSA_OK or CAPSA_ERR_KEY (anything but exactly that format).
  */

@@ -30,6 +30,7 @@ enum {
 	CLI_EXIT_VERIFY = 15,     /* a kfrag or cfrag does not verify (forged or damaged) */
 	CLI_EXIT_MISMATCH = 16,   /* a kfrag or cfrag of another file, owner, recipient or grant */
 	CLI_EXIT_NO_ROUTE = 17,   /* the file has no umbral stanza (sealed without --owner) */
+	CLI_EXIT_ATTEST = 18,     /* attestation refused: a named check failed (capsa attest verify, tpm2-enroll) */
 };
 
 struct cli_verb {

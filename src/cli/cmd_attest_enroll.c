@@ -16,6 +16,49 @@
 #include "cli.h"
 #include "cmd_attest.h"
 
+static const char help[] =
+	"NAME\n"
+	"     capsa attest tpm2-enroll - trust a TPM's EK, prove its AK, print the AK name\n"
+	"\n"
+	"SYNOPSIS\n"
+	"     capsa attest tpm2-enroll [--tcti TCTI] [--ek-ca ROOT [--ek-intermediate CERT]...]\n"
+	"                              [--at TIME] [--ek-public FILE] [--rsa-ek]\n"
+	"\n"
+	"DESCRIPTION\n"
+	"     Establishes trust in the TPM's endorsement key (EK), then proves that\n"
+	"     the TPM's attestation key (AK) lives in the same TPM (MakeCredential in\n"
+	"     software, ActivateCredential in the TPM) and prints the AK name, which a\n"
+	"     policy's ak_names pins.\n"
+	"\n"
+	"     --ek-ca ROOT (PEM or DER, the TPM maker's root) makes it read the EK\n"
+	"     certificate from NV memory and refuse unless it chains to ROOT through\n"
+	"     the --ek-intermediate certificates at --at and certifies exactly the EK\n"
+	"     in use. The EK is the ECC P-256 one, or the RSA 2048 one when the TPM\n"
+	"     stores no P-256 certificate (as swtpm) or --rsa-ek is given. --ek-public\n"
+	"     pins the EK (a TPM2B_PUBLIC file). With neither --ek-ca nor --ek-public\n"
+	"     the EK is trusted on first use, with a warning.\n"
+	"\n"
+	"     A refusal names its reason: ek-cert-chain (wrong root, missing\n"
+	"     intermediate), ek-cert-expired (not valid at TIME), ek-cert-mismatch\n"
+	"     (certifies another EK), ek-cert-missing (none in NV), ek-cert-malformed,\n"
+	"     ek-pinned-mismatch, credential (exit status 18); ek-ca-file (a file that\n"
+	"     is not one certificate: 3 or 6); tpm (1).\n"
+	"\n"
+	"OPTIONS\n"
+	"     --tcti TCTI            the TPM (default $TPM2TOOLS_TCTI, else the tpm2-tss default)\n"
+	"     --ek-ca ROOT           the TPM maker's root certificate\n"
+	"     --ek-intermediate CERT an intermediate, from the root's side down (repeatable, at most 4)\n"
+	"     --at TIME              when the chain must be valid (default: now)\n"
+	"     --ek-public FILE       the EK the operator pinned (TPM2B_PUBLIC)\n"
+	"     --rsa-ek               use the RSA 2048 EK\n"
+	"     -h, --help             show this help\n"
+	"\n";
+
+static const char help_tail[] =
+	"\n"
+	"EXAMPLES\n"
+	"     capsa attest tpm2-enroll --ek-ca maker-root.pem --ek-intermediate maker-ca.pem\n";
+
 static const char usage[] = "usage: capsa attest tpm2-enroll [--tcti TCTI] [--ek-ca ROOT [--ek-intermediate CERT]...]\n"
                             "                                [--at TIME] [--ek-public FILE] [--rsa-ek]\n";
 
@@ -24,7 +67,7 @@ struct enroll_args {
 	const char *inter[CAPSA_TPM2_MAX_EK_CHAIN];
 	size_t num_inter;
 	int64_t at;
-	bool rsa;
+	bool rsa, help;
 };
 
 /* The certificates and the pinned EK the operator named: owned buffers. */
@@ -101,6 +144,16 @@ static void tell_trust(const capsa_tpm2_ek *ek, const struct enroll_args *a)
 		        type);
 }
 
+/* Files the operator named take their own codes, a TPM that fails 1; every other refusal is an attestation's. */
+static int refusal_exit_code(const char *name, capsa_status st)
+{
+	if (name == NULL || strcmp(name, "tpm") == 0)
+		return CLI_EXIT_FAIL;
+	if (strcmp(name, "ek-ca-file") == 0)
+		return attest_exit_code(st);
+	return CLI_EXIT_ATTEST;
+}
+
 static int enroll(const struct enroll_args *a)
 {
 	struct trust_files files = {0};
@@ -114,7 +167,11 @@ static int enroll(const struct enroll_args *a)
 
 	if ((st = load_trust(a, &files, &trust, &why)) != CAPSA_OK)
 		goto out;
-	if ((st = capsa_tpm2_open(&tpm, a->tcti)) != CAPSA_OK) {
+	if ((st = capsa_tpm2_open(&tpm, a->tcti)) == CAPSA_ERR_UNSUPPORTED) {
+		trust_files_free(&files);
+		return attest_unsupported("tpm2-enroll", "TPM 2.0", "CAPSA_WITH_TPM2");
+	}
+	if (st != CAPSA_OK) {
 		why.name = "tpm", snprintf(why.text, sizeof why.text, "opening the TPM: %s", capsa_status_str(st));
 		goto out;
 	}
@@ -129,7 +186,7 @@ out:
 	if (st != CAPSA_OK) {
 		fprintf(stderr, "capsa attest tpm2-enroll: refused (%s): %s\n", why.name ? why.name : "error",
 		        why.name ? why.text : capsa_status_str(st));
-		return CLI_EXIT_FAIL;
+		return refusal_exit_code(why.name, st);
 	}
 	capsa_hex_encode(hex, name, sizeof name);
 	printf("%s\n", hex);
@@ -146,12 +203,15 @@ static bool parse_args(int argc, char **argv, struct enroll_args *a)
 	                                     {"ek-intermediate", required_argument, NULL, 'i'},
 	                                     {"at", required_argument, NULL, 'a'},
 	                                     {"rsa-ek", no_argument, NULL, 'r'},
+	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	bool ok = true;
 	int c;
 
 	optind = 1;
-	while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while (ok && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return a->help = true;
 		if (c == 't' || c == 'e' || c == 'c')
 			*(c == 't' ? &a->tcti : c == 'e' ? &a->pinned : &a->root) = optarg;
 		else if (c == 'i' && a->num_inter < CAPSA_TPM2_MAX_EK_CHAIN)
@@ -175,5 +235,10 @@ int attest_cmd_tpm2_enroll(int argc, char **argv)
 
 	if (!parse_args(argc, argv, &a))
 		return CLI_EXIT_USAGE;
+	if (a.help) {
+		cli_help(help, attest_exit_help);
+		fputs(help_tail, stdout);
+		return 0;
+	}
 	return enroll(&a);
 }

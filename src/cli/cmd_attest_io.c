@@ -1,4 +1,4 @@
-/* Files, hex and times for `capsa attest`. */
+/* Input files, hex, times and the sim key for `capsa attest`. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include <capsa/util.h>
 
+#include "cli.h"
 #include "cmd_attest.h"
 
 capsa_status attest_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len)
@@ -42,30 +43,6 @@ out:
 	if (fd > STDIN_FILENO)
 		close(fd);
 	free(buf);
-	return st;
-}
-
-capsa_status attest_write_file(const char *path, const uint8_t *data, size_t len, int mode)
-{
-	bool to_stdout = path == NULL || strcmp(path, "-") == 0;
-	int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	capsa_status st = CAPSA_OK;
-
-	if (fd < 0)
-		return errno == EEXIST ? CAPSA_ERR_EXISTS : CAPSA_ERR_IO;
-	for (size_t done = 0; done < len && st == CAPSA_OK;) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			st = CAPSA_ERR_IO;
-		else
-			done += (size_t)n;
-	}
-	if (!to_stdout && close(fd) != 0)
-		st = CAPSA_ERR_IO;
-	if (st != CAPSA_OK && !to_stdout)
-		unlink(path); /* never leave a partial file behind */
 	return st;
 }
 
@@ -106,7 +83,7 @@ capsa_status attest_load_sim_key(const char *path, uint8_t seed[CAPSA_SIM_SEEDBY
 	capsa_status st;
 
 	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
-		fprintf(stderr, "capsa attest: %s is readable by others; chmod 600 it\n", path);
+		fprintf(stderr, "capsa attest quote: %s is readable by others; chmod 600 it\n", path);
 		return CAPSA_ERR_KEY;
 	}
 	if ((st = attest_read_file(path, 4096, &buf, &len)) != CAPSA_OK)
@@ -117,32 +94,25 @@ capsa_status attest_load_sim_key(const char *path, uint8_t seed[CAPSA_SIM_SEEDBY
 	return st;
 }
 
-/* capsa attest sim-keygen -o FILE */
-int attest_cmd_sim_keygen(int argc, char **argv)
+int attest_write_out(const char *sub, const char *path, const uint8_t *data, size_t len)
 {
-	uint8_t seed[CAPSA_SIM_SEEDBYTES], pub[CAPSA_SIM_PUBLICBYTES];
-	char line[CAPSA_SIM_KEYFILE_BYTES + 1], pubhex[2 * CAPSA_SIM_PUBLICBYTES + 1];
-	capsa_status st;
-	int rc = 1;
+	char verb[32];
+	cli_out out = {.fd = -1};
+	int rc;
 
-	if (argc != 3 || strcmp(argv[1], "-o") != 0) {
-		fprintf(stderr, "usage: capsa attest sim-keygen -o KEYFILE\n");
-		return 2;
+	snprintf(verb, sizeof verb, "attest %s", sub);
+	if ((rc = cli_out_open(&out, verb, path)) != 0)
+		return rc;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(out.fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = cli_fail(verb, path ? path : "standard output", CAPSA_ERR_IO);
+			cli_out_abort(&out);
+			return rc;
+		}
+		done += (size_t)n;
 	}
-	if ((st = capsa_sim_keygen(seed, pub)) != CAPSA_OK)
-		goto out;
-	capsa_sim_key_encode(line, seed);
-	if ((st = attest_write_file(argv[2], (const uint8_t *)line, strlen(line), 0600)) != CAPSA_OK)
-		goto out;
-	capsa_hex_encode(pubhex, pub, sizeof pub);
-	printf("%s\n", pubhex);
-	fprintf(stderr, "capsa attest: SIMULATED platform key written to %s (development only: proves nothing)\n",
-	        argv[2]);
-	rc = 0;
-out:
-	if (rc != 0)
-		fprintf(stderr, "capsa attest sim-keygen: %s: %s\n", argv[argc - 1], capsa_status_str(st));
-	capsa_wipe(seed, sizeof seed);
-	capsa_wipe(line, sizeof line);
-	return rc;
+	return cli_out_commit(&out, verb);
 }

@@ -16,7 +16,7 @@
 
 struct verify_args {
 	const char *evidence, *policy, *keys_path, *vcek_path;
-	bool json, has_nonce, has_report_data;
+	bool json, has_nonce, has_report_data, help;
 	uint8_t nonce[CAPSA_EVIDENCE_MAX_NONCE];
 	size_t nonce_len;
 	uint8_t report_data[CAPSA_ATTEST_MAX_REPORT_DATA];
@@ -29,12 +29,44 @@ struct verify_inputs {
 	size_t raw_len, vcek_len, policy_len, keys_len, env_len;
 };
 
-static int verify_usage(FILE *f)
-{
-	fprintf(f, "usage: capsa attest verify EVIDENCE --policy POLICY [--nonce HEX] [--keys FILE]\n"
-	           "                           [--at TIME] [--vcek FILE] [--report-data HEX] [--json]\n");
-	return f == stdout ? 0 : CLI_EXIT_USAGE;
-}
+static const char help[] =
+	"NAME\n"
+	"     capsa attest verify - verify attestation evidence under a policy\n"
+	"\n"
+	"SYNOPSIS\n"
+	"     capsa attest verify EVIDENCE --policy POLICY [--nonce HEX] [--keys FILE]\n"
+	"                         [--at TIME] [--vcek FILE] [--report-data HEX] [--json]\n"
+	"\n"
+	"DESCRIPTION\n"
+	"     Verifies EVIDENCE (\"-\" for standard input): a capsa envelope; an AWS\n"
+	"     Nitro attestation document, raw or base64; or, with --vcek, a 1184-byte\n"
+	"     AMD SEV-SNP report. Every check is made and printed, named: signatures,\n"
+	"     certificate chains to the pinned vendor roots, the binding of the keys\n"
+	"     and nonce, then the rules of POLICY (a JSON file, doc/ATTESTATION.md).\n"
+	"     The verdict, platform, measurement, bound keys and nonce go to standard\n"
+	"     output; a refusal also names its failed check on standard error.\n"
+	"     SIMULATED (sim platform) evidence is flagged wherever it appears.\n"
+	"\n"
+	"OPTIONS\n"
+	"     --policy POLICY        the policy the evidence must satisfy\n"
+	"     --nonce HEX            the challenge the verifier sent (1 to 64 bytes)\n"
+	"     --keys FILE            the keys the verifier expects bound\n"
+	"     --at TIME              the verification time (default: now)\n"
+	"     --vcek FILE            the VCEK certificate (DER) that signed an SEV-SNP report\n"
+	"     --report-data HEX      the exact report data, for vendor evidence not made by capsa\n"
+	"     --json                 one JSON object on standard output instead of text\n"
+	"     -h, --help             show this help\n"
+	"\n";
+
+static const char help_tail[] =
+	"\n"
+	"EXAMPLES\n"
+	"     capsa attest verify ev --policy policy.json --nonce 00112233 --keys keys.bin\n"
+	"     capsa attest verify report.bin --vcek vcek.der --policy snp.json --report-data $RD --json\n";
+
+static const char usage[] =
+	"usage: capsa attest verify EVIDENCE --policy POLICY [--nonce HEX] [--keys FILE]\n"
+	"                           [--at TIME] [--vcek FILE] [--report-data HEX] [--json]\n";
 
 static bool parse_verify_opt(struct verify_args *a, int c, const char *arg)
 {
@@ -53,7 +85,7 @@ static bool parse_verify_opt(struct verify_args *a, int c, const char *arg)
 	case 'a':
 		if (attest_parse_time(arg, &a->at))
 			return true;
-		fprintf(stderr, "capsa attest: --at: not a time\n");
+		fprintf(stderr, "capsa attest verify: --at: not a time\n");
 		return false;
 	}
 	return false;
@@ -65,14 +97,20 @@ static bool parse_verify_args(struct verify_args *a, int argc, char **argv)
 		{"policy", required_argument, NULL, 'p'}, {"nonce", required_argument, NULL, 'n'},
 		{"keys", required_argument, NULL, 'k'},   {"at", required_argument, NULL, 'a'},
 		{"vcek", required_argument, NULL, 'v'},   {"report-data", required_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'j'},         {NULL, 0, NULL, 0}};
+		{"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
 	int c;
 
 	a->at = (int64_t)time(NULL);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			a->help = true;
+			return true;
+		}
 		if (!parse_verify_opt(a, c, optarg))
 			return false;
+	}
 	if (optind != argc - 1 || a->policy == NULL)
 		return false;
 	a->evidence = argv[optind];
@@ -84,8 +122,8 @@ static void free_inputs(struct verify_inputs *in)
 	free(in->raw), free(in->vcek), free(in->policy_json), free(in->keys), free(in->env);
 }
 
-/* Reads every file named in |a|; names the one that failed. */
-static capsa_status load_inputs(const struct verify_args *a, struct verify_inputs *in, capsa_attest_policy *pol)
+/* Reads every file named in |a|; names the one that failed. Returns 0 or an exit code. */
+static int load_inputs(const struct verify_args *a, struct verify_inputs *in, capsa_attest_policy *pol)
 {
 	char err[256];
 	const char *what = a->evidence;
@@ -97,19 +135,22 @@ static capsa_status load_inputs(const struct verify_args *a, struct verify_input
 	    (a->keys_path && (what = a->keys_path) &&
 	     (st = attest_read_file(a->keys_path, CAPSA_EVIDENCE_MAX_KEYS, &in->keys, &in->keys_len)) != CAPSA_OK) ||
 	    ((what = a->policy) &&
-	     (st = attest_read_file(a->policy, ATTEST_MAX_FILE, &in->policy_json, &in->policy_len)) != CAPSA_OK)) {
-		fprintf(stderr, "capsa attest verify: %s: %s\n", what, capsa_status_str(st));
-		return st;
-	}
-	if ((st = capsa_policy_parse(pol, (const char *)in->policy_json, in->policy_len, err, sizeof err)) != CAPSA_OK) {
+	     (st = attest_read_file(a->policy, ATTEST_MAX_FILE, &in->policy_json, &in->policy_len)) != CAPSA_OK))
+		return attest_fail("verify", what, st);
+	st = capsa_policy_parse(pol, (const char *)in->policy_json, in->policy_len, err, sizeof err);
+	if (st == CAPSA_ERR_UNSUPPORTED)
+		return attest_unsupported("verify", "JSON (policy files)", "CAPSA_WITH_JSON");
+	if (st != CAPSA_OK) {
 		fprintf(stderr, "capsa attest verify: policy %s: %s\n", a->policy, err);
-		return st;
+		return attest_exit_code(st);
 	}
 	st = capsa_evidence_import(&in->env, &in->env_len, in->raw, in->raw_len, in->vcek, in->vcek_len);
-	if (st != CAPSA_OK)
+	if (st != CAPSA_OK) {
 		fprintf(stderr, "capsa attest verify: %s: not capsa evidence, a Nitro document or (with --vcek) an "
 		                "SEV-SNP report: %s\n", a->evidence, capsa_status_str(st));
-	return st;
+		return attest_exit_code(st);
+	}
+	return 0;
 }
 
 static void hex_field(FILE *f, const char *label, const uint8_t *p, size_t len)
@@ -214,7 +255,7 @@ static int report(const struct verify_args *a, const struct verify_inputs *in, c
 		return 0;
 	fprintf(stderr, "capsa attest verify: refused (%s): check '%s' failed: %s\n", capsa_status_str(st),
 	        bad ? bad->name : "(none)", bad ? bad->detail : "");
-	return CLI_EXIT_FAIL;
+	return bad != NULL ? CLI_EXIT_ATTEST : attest_exit_code(st); /* a check ran and failed: refused */
 }
 
 int attest_cmd_verify(int argc, char **argv)
@@ -223,15 +264,22 @@ int attest_cmd_verify(int argc, char **argv)
 	struct verify_inputs in = {0};
 	capsa_attest_policy pol;
 	capsa_attest_verify_params p = {0};
-	capsa_attest_result *res = calloc(1, sizeof *res);
+	capsa_attest_result *res;
 	capsa_status st;
-	int rc = CLI_EXIT_FAIL;
+	int rc;
 
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-		rc = verify_usage(stdout);
-	else if (res == NULL || !parse_verify_args(&a, argc, argv))
-		rc = res == NULL ? CLI_EXIT_FAIL : verify_usage(stderr);
-	else if (load_inputs(&a, &in, &pol) == CAPSA_OK) {
+	if (!parse_verify_args(&a, argc, argv)) {
+		fputs(usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (a.help) {
+		cli_help(help, attest_exit_help);
+		fputs(help_tail, stdout);
+		return 0;
+	}
+	if ((res = calloc(1, sizeof *res)) == NULL)
+		return attest_fail("verify", "a result", CAPSA_ERR_NOMEM);
+	if ((rc = load_inputs(&a, &in, &pol)) == 0) {
 		p.nonce = a.has_nonce ? a.nonce : NULL, p.nonce_len = a.nonce_len;
 		p.keys = in.keys, p.keys_len = in.keys_len;
 		p.report_data = a.has_report_data ? a.report_data : NULL, p.report_data_len = a.report_data_len;
