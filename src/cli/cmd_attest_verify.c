@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#if CAPSA_WITH_JSON
 #include <jansson.h>
+#endif
 
 #include <capsa/util.h>
 
@@ -189,6 +191,7 @@ static void print_text(const capsa_attest_result *res, const capsa_evidence *ev,
 		printf("failed check: %s\n", bad->name);
 }
 
+#if CAPSA_WITH_JSON
 static json_t *json_hex(const uint8_t *p, size_t len)
 {
 	char *hex = malloc(2 * len + 1);
@@ -236,6 +239,12 @@ static void print_json(const capsa_attest_result *res, const capsa_evidence *ev,
 	putchar('\n');
 	json_decref(o);
 }
+#else
+static void print_json(const capsa_attest_result *res, const capsa_evidence *ev, capsa_status st)
+{
+	(void)res, (void)ev, (void)st; /* not reached: --json is refused first without JSON support */
+}
+#endif
 
 static int report(const struct verify_args *a, const struct verify_inputs *in, const capsa_attest_result *res,
                   capsa_status st)
@@ -255,6 +264,8 @@ static int report(const struct verify_args *a, const struct verify_inputs *in, c
 		return 0;
 	fprintf(stderr, "capsa attest verify: refused (%s): check '%s' failed: %s\n", capsa_status_str(st),
 	        bad ? bad->name : "(none)", bad ? bad->detail : "");
+	if (st == CAPSA_ERR_UNSUPPORTED)
+		return CLI_EXIT_FAIL; /* this build cannot verify such evidence: not a verdict on it */
 	return bad != NULL ? CLI_EXIT_ATTEST : attest_exit_code(st); /* a check ran and failed: refused */
 }
 
@@ -277,6 +288,8 @@ int attest_cmd_verify(int argc, char **argv)
 		fputs(help_tail, stdout);
 		return 0;
 	}
+	if (a.json && !CAPSA_WITH_JSON)
+		return attest_unsupported("verify", "JSON (--json)", "CAPSA_WITH_JSON");
 	if ((res = calloc(1, sizeof *res)) == NULL)
 		return attest_fail("verify", "a result", CAPSA_ERR_NOMEM);
 	if ((rc = load_inputs(&a, &in, &pol)) == 0) {

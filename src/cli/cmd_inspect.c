@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if CAPSA_WITH_JSON
 #include <jansson.h>
+#endif
 
 #include <capsa/container.h>
 
@@ -100,6 +102,7 @@ static int print_text(const char *name, const capsa_header_info *h, uint64_t der
 	return fflush(stdout) == 0 ? 0 : cli_fail("inspect", "standard output", CAPSA_ERR_IO);
 }
 
+#if CAPSA_WITH_JSON
 static int print_json(const capsa_header_info *h, uint64_t derived, const struct type_count *t, size_t nt)
 {
 	char id[2 * CAPSA_CONTENT_ID_BYTES + 1], signer[65];
@@ -134,6 +137,14 @@ static int print_json(const capsa_header_info *h, uint64_t derived, const struct
 	json_decref(o);
 	return rc;
 }
+#else
+static int print_json(const capsa_header_info *h, uint64_t derived, const struct type_count *t, size_t nt)
+{
+	(void)h, (void)derived, (void)t, (void)nt;
+	fprintf(stderr, "capsa inspect: --json: this capsa was built without JSON support (CAPSA_WITH_JSON=OFF)\n");
+	return CLI_EXIT_FAIL;
+}
+#endif
 
 static int inspect(const char *path, bool json)
 {

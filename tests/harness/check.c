@@ -43,6 +43,7 @@ const char *vector_path(const char *rel)
 	return path;
 }
 
+#if CAPSA_WITH_JSON
 json_t *vector_load(const char *rel)
 {
 	json_error_t err;
@@ -53,6 +54,7 @@ json_t *vector_load(const char *rel)
 	}
 	return j;
 }
+#endif
 
 static int hex_nibble(char c)
 {
@@ -84,6 +86,7 @@ uint8_t *hex_decode(const char *hex, size_t *len)
 	return out;
 }
 
+#if CAPSA_WITH_JSON
 uint8_t *vector_hex(const json_t *obj, const char *key, size_t *len)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
@@ -106,3 +109,4 @@ bool vector_has_flag(const json_t *obj, const char *key, const char *flag)
 	}
 	return false;
 }
+#endif

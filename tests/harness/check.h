@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if CAPSA_WITH_JSON
 #include <jansson.h>
+#endif
 
 #include <capsa/status.h>
 
@@ -34,6 +36,7 @@ void check_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Path of a file under tests/vectors/ (static buffer). */
 const char *vector_path(const char *rel);
+#if CAPSA_WITH_JSON /* the JSON vectors: only in a build with JSON (CAPSA_WITH_JSON) */
 /* Loads tests/vectors/<rel> as JSON; aborts the test program if it cannot. */
 json_t *vector_load(const char *rel);
 /*
@@ -41,9 +44,12 @@ json_t *vector_load(const char *rel);
  * Aborts on a missing member or bad hex: a broken vector file is a broken test.
  */
 uint8_t *vector_hex(const json_t *obj, const char *key, size_t *len);
+#endif
 /* Decodes a hex C string. Returns NULL on bad hex. */
 uint8_t *hex_decode(const char *hex, size_t *len);
+#if CAPSA_WITH_JSON
 /* True if the JSON array member |key| of |obj| contains the string |flag|. */
 bool vector_has_flag(const json_t *obj, const char *key, const char *flag);
+#endif
 
 #endif

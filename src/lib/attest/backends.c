@@ -1,10 +1,13 @@
 /* From an envelope to the platform verifier that checks it. */
+#include <string.h>
+
 #include "attest/core.h"
 #include "attest/nitro/nitro.h"
 #include "attest/sim/sim.h"
 #include "attest/snp/snp.h"
 #include "attest/tpm2/tpm2.h"
 
+#if CAPSA_WITH_TPM2
 static capsa_status run_tpm2(const capsa_evidence *ev, const capsa_attest_policy *policy,
                              const capsa_attest_expect *expect, capsa_attest_result *res)
 {
@@ -22,6 +25,19 @@ static capsa_status run_tpm2(const capsa_evidence *ev, const capsa_attest_policy
 	trust = (capsa_tpm2_trust){&pp->pins[0][0], pp->num_pins, CAPSA_TPM2_PCR};
 	return capsa_tpm2_verify(&tev, &trust, expect, res);
 }
+#else
+/* Built with CAPSA_WITH_TPM2=OFF: tpm2 evidence parses but cannot be verified, and the result says why. */
+static capsa_status run_tpm2(const capsa_evidence *ev, const capsa_attest_policy *policy,
+                             const capsa_attest_expect *expect, capsa_attest_result *res)
+{
+	(void)ev, (void)policy, (void)expect;
+	memset(res, 0, sizeof *res);
+	res->platform = CAPSA_PLATFORM_TPM2;
+	capsa_attest_check_add(res, "tpm2-support", false,
+	                       "capsa was built without TPM 2.0 support (CAPSA_WITH_TPM2=OFF)");
+	return CAPSA_ERR_UNSUPPORTED;
+}
+#endif
 
 static capsa_status run_snp(const capsa_evidence *ev, const capsa_attest_expect *expect, capsa_attest_result *res)
 {
