@@ -13,12 +13,14 @@
  *     capsa_tpm2_pcr_reset / _extend / _read          the measurement PCR
  *     capsa_tpm2_quote                                evidence
  *     capsa_tpm2_seal / capsa_tpm2_unseal             secrets bound to the PCR
+ *     capsa_tpm2_quote_envelope, capsa_tpm2_ek_establish,
+ *     capsa_tpm2_enroll_ak (public: capsa/attest.h)   what a keeper and an enroller call
  *
  *   verifier (no TPM, library only, every input untrusted)
  *     capsa_tpm2_ek_cert_verify                       the EK is certified by a pinned root
  *     capsa_tpm2_ek_cert_matches                      an EK certificate names this EK
  *     capsa_tpm2_make_credential                      the enrollment challenge (software)
- *     capsa_tpm2_ak_name                              what enrollment records
+ *     capsa_tpm2_ak_name (public)                     what enrollment records
  *     capsa_tpm2_verify                               checks a quote, fills capsa_attest_result
  *
  * Keys. The endorsement key (EK) is the TCG default ECC NIST P-256 EK
