@@ -2,10 +2,11 @@
  * attest/core.h - what the attestation backends share inside the library.
  *
  * The core of attest/ is the envelope (envelope*.c, import.c), the policy
- * (policy*.c), verification (verify.c, backends.c, result.c, report_data.c)
- * and the certificate work the cloud verifiers need (x509*.c, roots.c). The
- * backends live in their own folders, one internal header each: tpm2/, snp/,
- * nitro/, sim/.
+ * (policy*.c), verification (verify.c, backends.c, result.c, report_data.c),
+ * the certificate work the cloud verifiers need (x509*.c; roots.c with the
+ * PEM files in roots/; cert_file.c for the files operators hand over) and
+ * program measurements (measure.c). The backends live in folders of their
+ * own, one internal header each: tpm2/, snp/, nitro/, sim/.
  *
  * Each backend verifier checks its evidence and records every check it made in
  * |res| with capsa_attest_check_add (also the ones that pass), so that a
