@@ -269,8 +269,8 @@ int main(int argc, char **argv)
 	b.data[mac + 5] ^= 0x01;
 	emit("header-mac", &b, "identity.txt", "header failure", NULL, 0, -1, "one bit of the header MAC flipped");
 	b.data[mac + 5] ^= 0x01;
-	b.data[7] = 2;
-	emit("version", &b, "identity.txt", "version", NULL, 0, -1, "format version 2");
+	b.data[7] = 3;
+	emit("version", &b, "identity.txt", "version", NULL, 0, -1, "format version 3");
 	b.data[7] = 1;
 	buf_sink(&b, (const uint8_t *)"!", 1);
 	emit("trailing", &b, "identity.txt", "trailing", NULL, 0, -1, "one byte after the final chunk");

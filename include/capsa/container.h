@@ -92,9 +92,16 @@ typedef struct capsa_header_info {
 	uint32_t chunk_bytes;
 	uint64_t plaintext_len; /* CAPSA_LENGTH_UNKNOWN if not recorded */
 	uint8_t content_id[CAPSA_CONTENT_ID_BYTES];
-	size_t header_len;      /* bytes of the header, MAC (and signature) included */
-	bool signed_header;     /* carries a producer signature (verified by the parser) */
+	size_t header_len;      /* bytes of the header, MAC (and v1 signature) included */
+	/*
+	 * The file names a producer, |signer|. Version 2: the signature in the
+	 * trailer covers the header and the whole payload; an opener, reader or
+	 * verifier checks it. Version 1: the signature covers the header only
+	 * (verified by the parser), not the payload.
+	 */
+	bool signed_header;
 	uint8_t signer[32];     /* the producer's Ed25519 public key, if signed_header */
+	bool copy;              /* v2: a copy that carries its original's signature (origin) */
 	size_t num_stanzas;
 	capsa_stanza_info *stanzas; /* owned: release with capsa_header_info_free */
 } capsa_header_info;
@@ -110,10 +117,14 @@ typedef struct capsa_header_info {
 CAPSA_API capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *buf, size_t len) CAPSA_MUST_CHECK;
 
 /*
- * capsa_inspect_fd reads and parses the header from the current position of
- * |fd|. Returns as capsa_inspect_buf, or CAPSA_ERR_IO.
+ * capsa_inspect_fd reads exactly the header from the current position of
+ * |fd| and parses it; if |raw| is not NULL it also receives the header's
+ * bytes in a fresh buffer (free()) of |*raw_len| bytes, for the calls that
+ * take a header (capsa_grant_create, capsa_umbral_stanza_find). Returns as
+ * capsa_inspect_buf, or CAPSA_ERR_IO.
  */
-CAPSA_API capsa_status capsa_inspect_fd(capsa_header_info *out, int fd) CAPSA_MUST_CHECK;
+CAPSA_API capsa_status capsa_inspect_fd(capsa_header_info *out, uint8_t **raw, size_t *raw_len,
+                                        int fd) CAPSA_MUST_CHECK;
 
 /* capsa_header_info_free releases what |info| owns and zeroes it; safe on a zeroed struct. */
 CAPSA_API void capsa_header_info_free(capsa_header_info *info);

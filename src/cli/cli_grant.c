@@ -46,11 +46,13 @@ int cli_read_owner(const char *verb, const char *path, capsa_identity *out)
 int cli_read_header(const char *verb, const char *path, uint8_t **hdr, size_t *len)
 {
 	int fd = cli_open_in(verb, path);
+	capsa_header_info info;
 	capsa_status st;
 
 	if (fd < 0)
 		return CLI_EXIT_IO;
-	st = capsa_header_read_fd(hdr, len, fd);
+	st = capsa_inspect_fd(&info, hdr, len, fd);
+	capsa_header_info_free(&info);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return st == CAPSA_OK ? 0 : cli_fail(verb, path ? path : "standard input", st);

@@ -146,7 +146,7 @@ static int inspect(const char *path, bool json)
 
 	if (fd < 0)
 		return CLI_EXIT_IO;
-	if ((st = capsa_inspect_fd(&h, fd)) != CAPSA_OK) {
+	if ((st = capsa_inspect_fd(&h, NULL, NULL, fd)) != CAPSA_OK) {
 		rc = cli_fail("inspect", path, st);
 		goto out;
 	}
