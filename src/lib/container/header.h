@@ -153,4 +153,11 @@ capsa_status capsa_hdr_context(uint8_t out[HDR_CONTEXT_BYTES], const uint8_t *hd
 capsa_status capsa_hdr_unlock(uint8_t cek[CAPSA_CEK_BYTES], size_t *index, const capsa_hdr *h,
                               const capsa_unlock *unlock) CAPSA_MUST_CHECK;
 
+/*
+ * capsa_hdr_check_signer checks |h| against a required signer (NULL: none):
+ * CAPSA_OK, or CAPSA_ERR_SIGNER for an unsigned or v1 file or another
+ * signer. A copy passes here; its origin's signer is checked with the origin.
+ */
+capsa_status capsa_hdr_check_signer(const capsa_hdr *h, const uint8_t *required) CAPSA_MUST_CHECK;
+
 #endif
