@@ -57,3 +57,15 @@ int cli_read_header(const char *verb, const char *path, uint8_t **hdr, size_t *l
 		close(fd);
 	return st == CAPSA_OK ? 0 : cli_fail(verb, path ? path : "standard input", st);
 }
+
+int cli_read_signer(const char *verb, const char *arg, uint8_t key[32])
+{
+	capsa_status st = capsa_signer_read(key, arg);
+
+	if (st == CAPSA_OK)
+		return 0;
+	if (st == CAPSA_ERR_IO)
+		return cli_fail(verb, arg, st);
+	fprintf(stderr, "capsa %s: --signer %s: not a signer key (capsasig1...) or a file holding one\n", verb, arg);
+	return CLI_EXIT_KEY;
+}

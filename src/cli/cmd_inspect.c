@@ -88,9 +88,17 @@ static int print_text(const char *name, const capsa_header_info *h, uint64_t der
 		printf("plaintext size: unknown (sealed from a stream)\n");
 	printf("content id:     %s\n", id);
 	printf("header size:    %zu\n", h->header_len);
-	if (h->signed_header) {
+	if (h->signed_header && h->version == 1) {
 		hex(signer, h->signer, sizeof h->signer);
-		printf("signed:         yes, Ed25519 %s (signature verified)\n", signer);
+		printf("signed:         header only (version 1), Ed25519 %s (signature verified; it does not "
+		       "cover the payload)\n", signer);
+	} else if (h->signed_header) {
+		char key[CAPSA_SIGNER_STRLEN + 1];
+		if (capsa_signer_encode(key, sizeof key, h->signer) != CAPSA_OK)
+			key[0] = '\0';
+		printf("signed:         yes, by %s (capsa verify checks the signature and every byte)\n", key);
+		if (h->copy)
+			printf("copy:           yes: carries its original's signature (capsa verify shows it)\n");
 	} else {
 		printf("signed:         no\n");
 	}
