@@ -349,6 +349,8 @@ static void signer_strings(void)
 	CHECK_OK(capsa_identity_from_seed(&a, seed));
 	CHECK_OK(capsa_signer_encode(str, sizeof str, a.ed25519_public));
 	CHECK(strlen(str) == CAPSA_SIGNER_STRLEN && strncmp(str, "capsasig1", 9) == 0);
+	/* doc/KEYS.md, computed with a separate bech32 encoder */
+	CHECK(strcmp(str, "capsasig1q97su9m8pfqk7tgagladnujpmqt5ax38x0heygyfq699yv7e5rf7yjjpxr5") == 0);
 	CHECK_STATUS(capsa_signer_encode(str, CAPSA_SIGNER_STRLEN, a.ed25519_public), CAPSA_ERR_RANGE);
 	CHECK_OK(capsa_signer_encode(str, sizeof str, a.ed25519_public));
 	CHECK_OK(capsa_signer_decode(key, str, strlen(str)));
