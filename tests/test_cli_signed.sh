@@ -97,6 +97,17 @@ check "nothing left behind" [ ! -e c2.out ]
 cat "$V/copy-plaintext.capsa" | "$CAPSA" open -i "$V/identity.txt" > c3.out 2>err.txt
 check "a copy read as a stream opens, and says its plaintext was not checked" grep -q "was not checked" err.txt
 
+# ---- every v2 vector: inspect --json against its golden output
+for f in "$V"/*.capsa; do
+	n=$(basename "$f" .capsa)
+	if [ -f "$V/$n.inspect.json" ]; then
+		"$CAPSA" inspect --json "$f" > got.json
+		check "inspect --json v2/$n" cmp -s got.json "$V/$n.inspect.json"
+	fi
+done
+"$CAPSA" inspect "$V/signed-stream.capsa" > insp.txt
+check "inspect derives a signed stream's size without its trailer" grep -q "plaintext size: 16484 (not recorded" insp.txt
+
 # ---- help
 "$CAPSA" verify -h > help.txt
 check "verify -h" grep -q "EXIT STATUS" help.txt

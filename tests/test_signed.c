@@ -611,6 +611,30 @@ static capsa_status verify_buf(const buf *c, const uint8_t *signer, bool with_ke
 	return st;
 }
 
+/* A seal whose node spool outgrows memory moves it to a temporary file: the same file comes out. */
+static void spool_on_disk(void)
+{
+	size_t len = 21 * PT + 3, saved = tree_spool_mem_max;
+	uint8_t *pt = pattern(len, 6);
+	buf c;
+	opened r;
+
+	check_context("spool on disk");
+	tree_spool_mem_max = 256; /* 8 leaf hashes */
+	c = seal_signed(pt, len, false);
+	tree_spool_mem_max = saved;
+	r = open_as(c.data, c.len, 0, 5000, NULL, true);
+	CHECK_OK(r.st);
+	CHECK(r.pt.len == len && memcmp(r.pt.data, pt, len) == 0);
+	CHECK(r.checks == (CAPSA_CHECKED_CIPHERTEXT | CAPSA_CHECKED_PLAINTEXT));
+	CHECK_OK(verify_buf(&c, NULL, false, NULL));
+	CHECK_OK(reader_read(&c, 13 * PT, 3 * PT, NULL, NULL));
+	opened_free(&r);
+	free(c.data);
+	free(pt);
+	check_context("%s", "");
+}
+
 static void verify_reports(void)
 {
 	uint8_t *pt = pattern(3 * PT, 5);
@@ -640,6 +664,7 @@ int main(void)
 	tampered_trailer();
 	required_signer();
 	copies();
+	spool_on_disk();
 	verify_reports();
 	return check_summary();
 }

@@ -126,6 +126,17 @@ CAPSA_API capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *
 CAPSA_API capsa_status capsa_inspect_fd(capsa_header_info *out, uint8_t **raw, size_t *raw_len,
                                         int fd) CAPSA_MUST_CHECK;
 
+/*
+ * capsa_inspect_plaintext_len works out the plaintext length of the regular
+ * file open on |fd| whose header is |h| (from capsa_inspect_fd): the
+ * recorded length, or else from the file size, less a signed v2 file's
+ * trailer (found from the end by its length field). Nothing is
+ * authenticated. Returns CAPSA_OK, CAPSA_ERR_TRUNCATED or CAPSA_ERR_TRAILER
+ * if no payload can have that size, or CAPSA_ERR_IO (|fd| is not a regular
+ * file, or reading failed).
+ */
+CAPSA_API capsa_status capsa_inspect_plaintext_len(uint64_t *out, const capsa_header_info *h, int fd) CAPSA_MUST_CHECK;
+
 /* capsa_header_info_free releases what |info| owns and zeroes it; safe on a zeroed struct. */
 CAPSA_API void capsa_header_info_free(capsa_header_info *info);
 

@@ -158,8 +158,7 @@ static int inspect(const char *path, bool json)
 		rc = cli_fail("inspect", path, st);
 		goto out;
 	}
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= h.header_len &&
-	    capsa_payload_plaintext_len(&derived, (uint64_t)sb.st_size - h.header_len) != CAPSA_OK)
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && capsa_inspect_plaintext_len(&derived, &h, fd) != CAPSA_OK)
 		derived = UINT64_MAX;
 	if ((types = calloc(h.num_stanzas, sizeof *types)) == NULL) {
 		rc = cli_fail("inspect", path, CAPSA_ERR_NOMEM);

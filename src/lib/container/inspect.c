@@ -3,9 +3,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "container/header.h"
 #include "container/io.h"
+#include "container/trailer.h"
 
 capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *buf, size_t len)
 {
@@ -46,4 +48,34 @@ capsa_status capsa_inspect_fd(capsa_header_info *out, uint8_t **raw, size_t *raw
 	}
 	free(buf);
 	return st;
+}
+
+capsa_status capsa_inspect_plaintext_len(uint64_t *out, const capsa_header_info *h, int fd)
+{
+	struct stat sb;
+	uint8_t be[TRL_LEN_BYTES];
+	uint64_t size, tlen = 0;
+	size_t got;
+	capsa_status st;
+
+	*out = 0;
+	if (h->plaintext_len != CAPSA_LENGTH_UNKNOWN) {
+		*out = h->plaintext_len;
+		return CAPSA_OK;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return CAPSA_ERR_IO;
+	size = (uint64_t)sb.st_size;
+	if (size < h->header_len)
+		return CAPSA_ERR_TRUNCATED;
+	if (h->version >= HDR_VERSION && h->signed_header) {
+		if ((st = capsa_pread_full(fd, be, sizeof be, size - sizeof be, &got)) != CAPSA_OK)
+			return st;
+		for (size_t i = 0; i < sizeof be; i++)
+			tlen = tlen << 8 | be[i];
+		if (got != sizeof be || tlen > size - h->header_len)
+			return CAPSA_ERR_TRAILER;
+		size -= tlen;
+	}
+	return capsa_payload_plaintext_len(out, size - h->header_len);
 }

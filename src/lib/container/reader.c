@@ -28,7 +28,6 @@ struct capsa_reader {
 	capsa_hdr hdr;
 	capsa_header_info info;
 	uint64_t size;           /* plaintext bytes */
-	uint64_t payload_off;    /* offset of chunk 0 */
 	uint64_t num_chunks;
 	pthread_mutex_t lock;
 	capsa_stream_ra *pool[READER_POOL_MAX];
@@ -117,8 +116,7 @@ static capsa_status check_size(capsa_reader *r)
 		return payload < capsa_payload_len(r->hdr.plaintext_len) ? CAPSA_ERR_TRUNCATED : CAPSA_ERR_TRAILING;
 	if ((st = capsa_payload_plaintext_len(&r->size, payload)) != CAPSA_OK)
 		return st;
-	r->payload_off = r->hdr.len + CAPSA_STREAM_PREFIX_BYTES;
-	r->num_chunks = r->size / CAPSA_STREAM_CHUNK_BYTES + 1;
+	r->num_chunks = capsa_payload_chunks(r->size);
 	return CAPSA_OK;
 }
 
@@ -262,13 +260,11 @@ static capsa_status open_chunk(capsa_reader *r, capsa_stream_ra *ra, uint8_t *pt
                                uint64_t index)
 {
 	bool final = index == r->num_chunks - 1;
-	size_t want = final ? (size_t)(r->size % CAPSA_STREAM_CHUNK_BYTES) + CAPSA_AEAD_TAGBYTES
-	                    : CAPSA_STREAM_CHUNK_CT_BYTES;
+	size_t want = (size_t)capsa_payload_chunk_ct_len(r->size, index);
 	size_t got;
 	capsa_status st;
 
-	if ((st = capsa_pread_full(r->fd, ct, want, r->payload_off + index * CAPSA_STREAM_CHUNK_CT_BYTES, &got)) !=
-	    CAPSA_OK)
+	if ((st = capsa_pread_full(r->fd, ct, want, r->hdr.len + capsa_payload_chunk_offset(index), &got)) != CAPSA_OK)
 		return st;
 	if (got != want)
 		return CAPSA_ERR_TRUNCATED; /* the file shrank since it was opened */

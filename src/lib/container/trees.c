@@ -15,6 +15,8 @@
 
 /* ---- Spool -------------------------------------------------------------------- */
 
+size_t tree_spool_mem_max = SPOOL_MEM_MAX;
+
 static capsa_status spool_to_file(tree_spool *s)
 {
 	if ((s->file = tmpfile()) == NULL)
@@ -36,7 +38,7 @@ capsa_status tree_spool_append(tree_spool *s, const uint8_t *data, size_t len)
 		uint8_t *p;
 		while (cap < s->mem_len + len)
 			cap *= 2;
-		if (cap > SPOOL_MEM_MAX) {
+		if (cap > tree_spool_mem_max) {
 			if ((st = spool_to_file(s)) != CAPSA_OK)
 				return st;
 		} else {

@@ -31,6 +31,9 @@ typedef struct tree_spool {
 	uint64_t len;
 } tree_spool;
 
+/* Bytes a spool keeps in memory before it moves to a temporary file (tests lower it). */
+extern size_t tree_spool_mem_max;
+
 capsa_status tree_spool_append(tree_spool *s, const uint8_t *data, size_t len) CAPSA_MUST_CHECK;
 capsa_status tree_spool_read(const tree_spool *s, uint64_t off, uint8_t *out, size_t len) CAPSA_MUST_CHECK;
 void tree_spool_cleanup(tree_spool *s);
