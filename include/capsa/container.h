@@ -9,11 +9,17 @@
  * closes the header. The payload is C2SP chunked encryption v1 under the CEK,
  * with the SHA-256 of the header as its context.
  *
- * Four ways in:
+ * A signed file (capsa_seal_opts.signer) names its producer in the header
+ * and carries, after the payload, a trailer with the producer's signature
+ * over the header and two Merkle trees (ciphertext chunks, and keyed
+ * commitments to the plaintext chunks): every way in below checks it.
+ *
+ * Five ways in:
  *   - capsa_seal_*     push plaintext, receive the container through a sink;
  *   - capsa_open_*     push container bytes, receive verified plaintext;
  *   - capsa_reader_*   random access to a sealed file on disk;
- *   - capsa_inspect_*  the header's public fields, without any key.
+ *   - capsa_inspect_*  the header's public fields, without any key;
+ *   - capsa_verify_fd  a signed file checked without any key.
  *
  * Memory is bounded by the thread count, never by the file size. Every
  * function that can fail returns a capsa_status; see each one for which.
