@@ -1,7 +1,7 @@
 #!/bin/bash
 # capsa attest end to end through the command line: sim-keygen, quote and
 # verify (text and --json), each subcommand's help, and refusals named on
-# stderr with the shared exit codes (18: attestation refused).
+# stderr with the shared exit codes (20: attestation refused).
 source "$(dirname "$0")/harness/cli.sh"
 # to FILE CMD...: runs CMD with its standard output in FILE.
 to() { local f=$1; shift; "$@" >"$f"; }
@@ -56,19 +56,19 @@ assert d["platform"] == "sim" and d["failed_check"] is None
 assert all(c["passed"] for c in d["checks"]) and len(d["checks"]) >= 10
 PY
 
-expect_exit 18 "stale nonce" to out "$CAPSA" attest verify ev --policy dev.json --nonce ${nonce%??}00
+expect_exit 20 "stale nonce" to out "$CAPSA" attest verify ev --policy dev.json --nonce ${nonce%??}00
 says "check 'nonce' failed"
-expect_exit 18 "no nonce" to out "$CAPSA" attest verify ev --policy dev.json
+expect_exit 20 "no nonce" to out "$CAPSA" attest verify ev --policy dev.json
 says "check 'nonce' failed"
-expect_exit 18 "production policy" to out "$CAPSA" attest verify ev --policy prod.json --nonce $nonce --json
+expect_exit 20 "production policy" to out "$CAPSA" attest verify ev --policy prod.json --nonce $nonce --json
 says "check 'policy-platform' failed"
 python3 -c 'import json,sys; d=json.load(open("out")); assert d["verdict"]=="refused" and d["failed_check"]=="policy-platform" and d["simulated"]' && ok || fail "refusal in --json"
-expect_exit 18 "other measurement" to out "$CAPSA" attest verify ev --policy other.json --nonce $nonce
+expect_exit 20 "other measurement" to out "$CAPSA" attest verify ev --policy other.json --nonce $nonce
 says "check 'policy-measurement' failed"
-expect_exit 18 "too old" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --at $(( $(date +%s) + 3600 ))
+expect_exit 20 "too old" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --at $(( $(date +%s) + 3600 ))
 says "check 'policy-age' failed"
 printf 'other keys' >otherkeys
-expect_exit 18 "other keys" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --keys otherkeys
+expect_exit 20 "other keys" to out "$CAPSA" attest verify ev --policy dev.json --nonce $nonce --keys otherkeys
 says "check 'keys' failed"
 
 # A flipped byte in the signature (the last 96..33 bytes hold signature item then key item).
@@ -76,7 +76,7 @@ size=$(stat -c %s ev)
 cp ev tampered
 python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-60] ^= 1; open(sys.argv[1], "wb").write(b)' \
 	tampered # XOR: writing a fixed 0xff left the evidence intact whenever the signature byte was 0xff already
-expect_exit 18 "tampered evidence" to out "$CAPSA" attest verify tampered --policy dev.json --nonce $nonce
+expect_exit 20 "tampered evidence" to out "$CAPSA" attest verify tampered --policy dev.json --nonce $nonce
 says "check 'sim-signature' failed"
 head -c 20 ev >short
 expect_exit 10 "truncated evidence" to out "$CAPSA" attest verify short --policy dev.json --nonce $nonce
@@ -96,7 +96,7 @@ for sub in sim-keygen quote verify tpm2-enroll; do
 	check "$sub -h: the manual" grep -q "^     capsa attest $sub - " out
 	check "$sub -h: the shared exit codes" grep -q "^    13   refusing to overwrite" out
 done
-check "verify -h lists exit code 18" grep -q "^    18   attestation refused" out
+check "verify -h lists exit code 20" grep -q "^    20   attestation refused" out
 expect_exit 2 "an unknown subcommand" to out "$CAPSA" attest frobnicate
 expect_exit 2 "quote: an unknown platform" to out "$CAPSA" attest quote --platform sgx --keys keys --nonce $nonce
 says "not 'sgx'"

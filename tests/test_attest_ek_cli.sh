@@ -58,10 +58,10 @@ enroll() {
 	[ $rc -eq "$want" ] && return 0
 	fail "$what: exit $rc, wanted $want"; cat out err >&2; return 1
 }
-# refused REASON DESCRIPTION -- args...: the reason named, no AK name printed, and exit 18
+# refused REASON DESCRIPTION -- args...: the reason named, no AK name printed, and exit 20
 # (attestation refused), or 6 for a certificate file that is not one certificate.
 refused() {
-	local reason=$1 what=$2 want=18; shift 2
+	local reason=$1 what=$2 want=20; shift 2
 	[ "$reason" = ek-ca-file ] && want=6
 	enroll $want "$what" -- "$@" || return
 	grep -q "refused ($reason)" err && [ ! -s out ] && ok || { fail "$what: not refused as $reason"; cat out err >&2; }

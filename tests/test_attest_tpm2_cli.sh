@@ -2,7 +2,7 @@
 # capsa attest with a real software TPM (swtpm, started and stopped here):
 # enrollment by credential activation, a quote of the measured program
 # through the envelope, and verification under a policy pinning the AK;
-# refusals exit 18 and name their check.
+# refusals exit 20 and name their check.
 set -uo pipefail
 command -v swtpm >/dev/null || { echo "swtpm is missing (scripts/deps installs it)" >&2; exit 1; }
 source "$(dirname "$0")/harness/cli.sh"
@@ -45,7 +45,7 @@ grep -q "\[pass\] ak-trusted" out && grep -q "\[pass\] ak-signature" out && grep
 refused() { # refused CHECK DESCRIPTION -- verify args...
 	local check=$1 what=$2; shift 3
 	"$CAPSA" attest verify "$@" >out 2>err
-	[ $? -eq 18 ] && grep -q "check '$check' failed" err && ok || { fail "$what"; cat out err >&2; }
+	[ $? -eq 20 ] && grep -q "check '$check' failed" err && ok || { fail "$what"; cat out err >&2; }
 }
 refused nonce "stale nonce" -- ev --policy tpm.json --nonce ${nonce%??}ff --keys keys
 other=000b$(printf '%064d' 0)
@@ -83,7 +83,7 @@ for tag, (lo, hi) in regions.items():
         r = subprocess.run([capsa, "attest", "verify", "flipped.ev", "--policy", policy, "--nonce", nonce,
                             "--keys", keys, "--json"], capture_output=True, text=True)
         caught = json.loads(r.stdout)["failed_check"] if r.stdout else None
-        if r.returncode != 18 or caught not in owners[tag]:
+        if r.returncode != 20 or caught not in owners[tag]:
             wrong += 1
             print(f"byte {i} (item {tag:#x}): exit {r.returncode}, caught by {caught}", file=sys.stderr)
 sys.exit(1 if wrong else 0)

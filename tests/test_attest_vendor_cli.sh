@@ -2,7 +2,7 @@
 # capsa attest verify on real vendor evidence (tests/vectors/attestation/):
 # an AMD SEV-SNP report with its VCEK, and AWS Nitro attestation documents,
 # imported into the envelope and judged by a policy, every refusal named
-# (exit 18).
+# (exit 20).
 set -uo pipefail
 V="$CAPSA_TEST_VECTORS/attestation"
 source "$(dirname "$0")/harness/cli.sh"
@@ -32,28 +32,28 @@ python3 -c 'import json; d=json.load(open("out")); assert d["platform"]=="sev-sn
 	&& ok || fail "snp result fields"
 "$CAPSA" attest verify "$snp" --vcek "$vcek" --policy snp.json --report-data $rd --nonce $rd --at $at >text 2>&1 \
 	&& grep -q "verdict       ACCEPTED" text && grep -q "\[pass\] report-signature" text && ok || fail "snp text output"
-verify 18 report-data "snp: other report data" -- "$snp" --vcek "$vcek" --policy snp.json --report-data 0102030406 \
+verify 20 report-data "snp: other report data" -- "$snp" --vcek "$vcek" --policy snp.json --report-data 0102030406 \
 	--nonce 0102030406 --at $at
-verify 18 nonce "snp: a nonce the given report data does not hold" -- "$snp" --vcek "$vcek" --policy snp.json \
+verify 20 nonce "snp: a nonce the given report data does not hold" -- "$snp" --vcek "$vcek" --policy snp.json \
 	--report-data $rd --nonce deadbeefdeadbeef --at $at
 verify 0 None "snp: a nonce inside the given report data" -- "$snp" --vcek "$vcek" --policy snp.json \
 	--report-data $rd --nonce 0304 --at $at
-verify 18 nonce "snp: no report data for the nonce" -- "$snp" --vcek "$vcek" --policy snp.json --nonce $rd --at $at
-verify 18 vcek-chain "snp: after the VCEK expired" -- "$snp" --vcek "$vcek" --policy snp.json --report-data $rd \
+verify 20 nonce "snp: no report data for the nonce" -- "$snp" --vcek "$vcek" --policy snp.json --nonce $rd --at $at
+verify 20 vcek-chain "snp: after the VCEK expired" -- "$snp" --vcek "$vcek" --policy snp.json --report-data $rd \
 	--nonce $rd --at 2030-01-01T00:00:00Z
 snp_policy false 5
-verify 18 policy-debug "snp: debug refused by default" -- "$snp" --vcek "$vcek" --policy snp.json --report-data $rd \
+verify 20 policy-debug "snp: debug refused by default" -- "$snp" --vcek "$vcek" --policy snp.json --report-data $rd \
 	--nonce $rd --at $at
 snp_policy true 6
-verify 18 policy-tcb "snp: TCB below the minimum" -- "$snp" --vcek "$vcek" --policy snp.json --report-data $rd \
+verify 20 policy-tcb "snp: TCB below the minimum" -- "$snp" --vcek "$vcek" --policy snp.json --report-data $rd \
 	--nonce $rd --at $at
 printf '{"version": 1, "platforms": {"sev-snp": {"measurements": ["%s"], "allow_debug": true}}}' "${m%??}00" >other.json
-verify 18 policy-measurement "snp: measurement outside the allow-list" -- "$snp" --vcek "$vcek" --policy other.json \
+verify 20 policy-measurement "snp: measurement outside the allow-list" -- "$snp" --vcek "$vcek" --policy other.json \
 	--report-data $rd --nonce $rd --at $at
 snp_policy true 5
 cp "$snp" flipped.bin
 printf '\x01' | dd of=flipped.bin bs=1 seek=$((0x90)) conv=notrunc 2>/dev/null
-verify 18 report-signature "snp: a flipped measurement byte" -- flipped.bin --vcek "$vcek" --policy snp.json \
+verify 20 report-signature "snp: a flipped measurement byte" -- flipped.bin --vcek "$vcek" --policy snp.json \
 	--report-data $rd --nonce $rd --at $at
 "$CAPSA" attest verify "$snp" --policy snp.json --report-data $rd --nonce $rd --at $at >/dev/null 2>err
 [ $? -eq 6 ] && grep -q "not capsa evidence" err && ok || fail "an SNP report without --vcek is not evidence"
@@ -75,22 +75,22 @@ failed = sorted(c["name"] for c in d["checks"] if not c["passed"])
 sys.exit(0 if failed == sorted(sys.argv[2:]) else (print("failed:", failed), 1)[1])
 PY
 }
-verify 18 report-data "nitro: genuine, but binds no capsa keys" -- "$nitro" --policy nitro.json --at $t
+verify 20 report-data "nitro: genuine, but binds no capsa keys" -- "$nitro" --policy nitro.json --at $t
 failed_set out report-data && ok || fail "nitro: only report-data fails"
 python3 -c 'import json; d=json.load(open("out")); assert d["platform"]=="nitro" and d["measurement"]=="'$pcr0'" and not d["debug"] and d["timestamp"]=='$t \
 	&& ok || fail "nitro result fields"
-verify 18 cert-chain "nitro: verified now, after the leaf expired" -- "$nitro" --policy nitro.json
-verify 18 report-data "nitro: two minutes later" -- "$nitro" --policy nitro.json --at $((t + 120))
+verify 20 cert-chain "nitro: verified now, after the leaf expired" -- "$nitro" --policy nitro.json
+verify 20 report-data "nitro: two minutes later" -- "$nitro" --policy nitro.json --at $((t + 120))
 failed_set out report-data policy-age && ok || fail "nitro: too old for max_age_seconds 60"
 base64 -d "$nitro" >nitro.cose
-verify 18 report-data "nitro: the raw COSE document" -- nitro.cose --policy nitro.json --at $t
-verify 18 report-data "nitro debug enclave" -- "$debug_doc" --policy nitro.json --at 1725719886
+verify 20 report-data "nitro: the raw COSE document" -- nitro.cose --policy nitro.json --at $t
+verify 20 report-data "nitro debug enclave" -- "$debug_doc" --policy nitro.json --at 1725719886
 failed_set out report-data policy-measurement policy-debug && ok || fail "nitro debug: refused as debug"
 printf '{"version": 1, "require_nonce": false, "platforms": {"nitro": {"measurements": ["%096d"], "allow_debug": true}}}' 0 \
 	>debug.json
-verify 18 report-data "nitro debug enclave, debug allowed" -- "$debug_doc" --policy debug.json --at 1725719886
+verify 20 report-data "nitro debug enclave, debug allowed" -- "$debug_doc" --policy debug.json --at 1725719886
 failed_set out report-data && ok || fail "nitro debug allowed: only report-data fails"
-verify 18 report-data "nitro: a nonce the document does not hold" -- "$nitro" --policy nitro.json --at $t \
+verify 20 report-data "nitro: a nonce the document does not hold" -- "$nitro" --policy nitro.json --at $t \
 	--nonce 0101010101010101
 failed_set out report-data document-nonce && ok || fail "nitro: the verifier's nonce is checked in the document"
 python3 - "$nitro" flipped.b64 <<'PY'
@@ -100,7 +100,7 @@ doc[len(doc) // 2] ^= 1
 open(sys.argv[2], "w").write(base64.b64encode(bytes(doc)).decode())
 PY
 "$CAPSA" attest verify flipped.b64 --policy nitro.json --at $t --json >out 2>err
-[ $? -eq 18 ] && ! python3 -c 'import json,sys; d=json.load(open("out")); sys.exit(0 if any(c["name"]=="cose-signature" and c["passed"] for c in d["checks"]) else 1)' \
+[ $? -eq 20 ] && ! python3 -c 'import json,sys; d=json.load(open("out")); sys.exit(0 if any(c["name"]=="cose-signature" and c["passed"] for c in d["checks"]) else 1)' \
 	&& ok || fail "nitro: a flipped byte is refused"
 
 summary

@@ -116,7 +116,7 @@ for v in hello empty chunks stream signed; do
 done
 check "hello says hello" [ "$("$CAPSA" open -i "$V/identity.txt" "$V/hello.capsa")" = "hello, capsa" ]
 "$CAPSA" inspect "$V/signed.capsa" > insp.txt
-check "inspect shows the signer" grep -q 'signed: *yes, Ed25519' insp.txt
+check "inspect shows the v1 signer, and that it covers the header only" grep -q 'signed: *header only (version 1), Ed25519' insp.txt
 
 # ---- a signed seal
 expect_exit 0 "seal --sign" "$CAPSA" seal -r "$rec" --sign key.txt -o signed.capsa pt.bin

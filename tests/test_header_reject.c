@@ -32,7 +32,8 @@ typedef struct raw_header {
 	const raw_stanza *stanzas;
 	size_t num_stanzas;
 	size_t extra;         /* zero bytes after the MAC (and signature) */
-	bool sig_block;       /* a 98-byte signature block follows the MAC */
+	bool sig_block;       /* v1: a 98-byte signature block follows the MAC */
+	bool signer_block;    /* v2: a 34-byte signer block precedes the MAC */
 	uint16_t sig_alg;
 } raw_header;
 
@@ -69,6 +70,10 @@ static uint8_t *build(const raw_header *h, size_t *len)
 		capsa_cbb_add_bytes(&cbb, s->type ? (const uint8_t *)s->type : zeros, s->type_len);
 		capsa_cbb_add_u16(&cbb, (uint16_t)(s->declared == SIZE_MAX ? s->body_len : s->declared));
 		capsa_cbb_add_bytes(&cbb, body, s->body_len);
+	}
+	if (h->signer_block) {
+		capsa_cbb_add_u16(&cbb, h->sig_alg);
+		capsa_cbb_add_bytes(&cbb, zeros, HDR_SIGNER_BLOCK_BYTES - 2);
 	}
 	capsa_cbb_add_bytes(&cbb, zeros, HDR_MAC_BYTES);
 	if (h->sig_block) {
@@ -112,7 +117,9 @@ static void fixed_fields(void)
 	CHECK_STATUS(capsa_hdr_parse(&parsed, (const uint8_t *)"", 0), CAPSA_ERR_NOT_CAPSA);
 	CHECK_STATUS(capsa_hdr_parse(&parsed, (const uint8_t *)"age-encryption.org/v1\n", 22), CAPSA_ERR_NOT_CAPSA);
 	h.version = 2;
-	expect("version 2", &h, CAPSA_ERR_VERSION);
+	expect("version 2", &h, CAPSA_OK);
+	h.version = 3;
+	expect("version 3", &h, CAPSA_ERR_VERSION);
 	h = good_header();
 	h.version = 0;
 	expect("version 0", &h, CAPSA_ERR_VERSION);
@@ -289,6 +296,39 @@ static void signature_block(void)
 	expect("a signature block without the signed flag", &h, CAPSA_ERR_DECODE);
 }
 
+/* Version 2: the copy flag, and the signer block under the MAC. */
+static void version_2(void)
+{
+	raw_header h = good_header();
+
+	h.version = 2;
+	for (int bit = 2; bit < 8; bit++) {
+		h.flags = (uint8_t)(1u << bit);
+		expect("a reserved v2 flag", &h, CAPSA_ERR_DECODE);
+	}
+	h.flags = HDR_FLAG_COPY;
+	expect("the copy flag without the signed flag", &h, CAPSA_ERR_DECODE);
+	h.flags = HDR_FLAG_SIGNED;
+	h.signer_block = true;
+	h.sig_alg = HDR_SIG_ED25519;
+	expect("a v2 signer block", &h, CAPSA_OK);
+	h.flags = HDR_FLAG_SIGNED | HDR_FLAG_COPY;
+	expect("a v2 copy's signer block", &h, CAPSA_OK);
+	h.sig_alg = 0x0002;
+	expect("a v2 signer algorithm other than Ed25519", &h, CAPSA_ERR_UNSUPPORTED);
+	h.sig_alg = HDR_SIG_ED25519;
+	h.flags = 0;
+	expect("a v2 signer block without the signed flag", &h, CAPSA_ERR_DECODE);
+	h.flags = HDR_FLAG_SIGNED;
+	h.signer_block = false;
+	expect("the v2 signed flag without a signer block", &h, CAPSA_ERR_DECODE);
+	h = good_header();
+	h.version = 1;
+	h.flags = HDR_FLAG_COPY | HDR_FLAG_SIGNED;
+	h.sig_block = true;
+	expect("the copy flag in a v1 header", &h, CAPSA_ERR_DECODE);
+}
+
 static void truncated(void)
 {
 	raw_header h = good_header();
@@ -313,6 +353,7 @@ int main(void)
 	stanza_types();
 	stanza_bodies();
 	signature_block();
+	version_2();
 	truncated();
 	return check_summary();
 }

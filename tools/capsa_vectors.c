@@ -7,7 +7,9 @@
  * plaintext's length and SHA-256. Plaintexts follow plaintext[i] =
  * (7i + 3) mod 251 unless the entry has `plaintext_hex`. The CEK and content
  * id are random, so every run writes different (equally valid) files: the
- * committed set is one run's output.
+ * committed set is one run's output. It writes format version 2 (the files
+ * in tests/vectors/capsa/v2/); the version 1 files in tests/vectors/capsa/
+ * were written by capsa before version 2 and are kept as they are.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +22,12 @@
 #include <capsa/keys.h>
 
 #include "container/header.h"
+#include "container/payload.h"
 #include "container/stanza.h"
+#include "container/trailer.h"
+#include "container/trees.h"
 #include "crypto/crypto.h"
+#include "stream/internal.h"
 #include "stream/stream.h"
 
 typedef struct buf {
@@ -170,6 +176,181 @@ static void emit(const char *name, const buf *file, const char *identity, const 
 	json_array_append_new(list, e);
 }
 
+/* ---- Signed files, and what a dishonest key holder or copy maker could write ------ */
+
+static buf seal_signed_as(const uint8_t *pt, size_t len, bool known, const capsa_recipient *r,
+                          const capsa_identity *signer, const capsa_origin *origin, capsa_status want)
+{
+	capsa_seal_opts o = {.threads = 1, .recipients = r, .num_recipients = 1,
+	                     .plaintext_len = known ? len : CAPSA_LENGTH_UNKNOWN, .signer = signer, .origin = origin};
+	capsa_seal *s = NULL;
+	buf out = {0};
+
+	if (capsa_seal_new(&s, &o, buf_sink, &out) != CAPSA_OK || capsa_seal_write(s, pt, len) != CAPSA_OK ||
+	    capsa_seal_finish(s) != want)
+		die("signed seal failed");
+	capsa_seal_free(s);
+	return out;
+}
+
+/* The provenance of the signed file |b|, as a keeper that opened it has it. */
+static void origin_of(capsa_origin *out, const buf *b, const capsa_identity *id)
+{
+	capsa_unlock u = {.identities = id, .num_identities = 1};
+	capsa_open *o = NULL;
+	buf pt = {0};
+
+	if (capsa_open_new(&o, &u, 1, buf_sink, &pt) != CAPSA_OK || capsa_open_write(o, b->data, b->len) != CAPSA_OK ||
+	    capsa_open_finish(o) != CAPSA_OK || capsa_open_origin(o, out) != CAPSA_OK)
+		die("origin");
+	capsa_open_free(o);
+	free(pt.data);
+}
+
+static size_t trailer_offset(const buf *b)
+{
+	uint64_t tlen = 0;
+	for (int i = 0; i < 8; i++)
+		tlen = tlen << 8 | b->data[b->len - 8 + i];
+	return b->len - (size_t)tlen;
+}
+
+/* Re-encrypts chunk |index| with other plaintext under the file's real CEK: its tag verifies. */
+static void swap_chunk(buf *b, const capsa_identity *id, uint64_t index, uint64_t pt_len)
+{
+	capsa_unlock u = {.identities = id, .num_identities = 1};
+	capsa_hdr h;
+	uint8_t cek[32], context[HDR_CONTEXT_BYTES], nonce[CAPSA_AEAD_NONCEBYTES], forged[CAPSA_CHUNK_BYTES];
+	size_t stanza, ct_len = (size_t)capsa_payload_chunk_ct_len(pt_len, index);
+	capsa_stream_params sp = {.key = cek, .key_len = 32, .context = context, .context_len = sizeof context};
+	stream_keys keys;
+	capsa_aead *aead = NULL;
+
+	memset(forged, 'X', sizeof forged);
+	if (capsa_hdr_parse(&h, b->data, b->len) != CAPSA_OK || capsa_hdr_unlock(cek, &stanza, &h, &u) != CAPSA_OK ||
+	    capsa_suite_alg(&sp.alg, h.suite) != CAPSA_OK || capsa_hdr_context(context, h.bytes, h.len) != CAPSA_OK ||
+	    stream_derive(&keys, &sp, b->data + h.len) != CAPSA_OK || capsa_aead_new(&aead, sp.alg, keys.key) != CAPSA_OK)
+		die("swap chunk");
+	stream_nonce(nonce, keys.base_nonce, index);
+	if (capsa_aead_seal(aead, b->data + h.len + capsa_payload_chunk_offset(index), nonce, NULL, 0, forged,
+	                    ct_len - CAPSA_AEAD_TAGBYTES) != CAPSA_OK)
+		die("swap chunk");
+	capsa_aead_free(aead);
+	capsa_hdr_cleanup(&h);
+	capsa_wipe(&keys, sizeof keys);
+	capsa_wipe(cek, sizeof cek);
+}
+
+static capsa_status tree_to_buf(void *arg, const uint8_t *data, size_t len)
+{
+	return buf_sink(arg, data, len);
+}
+
+/*
+ * A copy of other plaintext under its maker's valid signature and ciphertext
+ * tree, claiming the original's commitments (p-root and stored p-levels).
+ */
+static buf craft_copy(const uint8_t *pt, size_t len, const capsa_recipient *r, const capsa_identity *r_id,
+                      const capsa_identity *maker, const buf *orig, const capsa_origin *origin)
+{
+	capsa_unlock u = {.identities = r_id, .num_identities = 1};
+	buf c = seal_signed_as(pt, len, true, r, maker, origin, CAPSA_ERR_MISMATCH);
+	uint64_t chunks = capsa_payload_chunks(len);
+	trl_manifest om;
+	capsa_hdr h;
+	capsa_hdr_params hp = {0};
+	uint8_t cek[32], header_hash[32], c_root[32], digest[32];
+	size_t stanza;
+	tree_hasher th;
+	tree_spool cs = {0}, ps = {0};
+
+	if (capsa_hdr_parse(&h, c.data, c.len) != CAPSA_OK || capsa_hdr_unlock(cek, &stanza, &h, &u) != CAPSA_OK ||
+	    capsa_sha256(header_hash, h.bytes, h.len) != CAPSA_OK || tree_hasher_init(&th, NULL, &cs) != CAPSA_OK ||
+	    tree_hasher_write(&th, c.data + h.len + CAPSA_STREAM_PREFIX_BYTES, c.len - h.len - CAPSA_STREAM_PREFIX_BYTES) !=
+	            CAPSA_OK ||
+	    tree_hasher_finish(&th, c_root, digest) != CAPSA_OK ||
+	    tree_spool_append(&ps, orig->data + trailer_offset(orig) + trl_node_offset(chunks, false, 1, 0, 0),
+	                      (size_t)chunks * 32) != CAPSA_OK)
+		die("craft copy");
+	tree_hasher_cleanup(&th);
+	trl_manifest_decode(&om, origin->manifest);
+	hp.suite = h.suite;
+	hp.copy = true;
+	memcpy(hp.content_id, h.content_id, sizeof hp.content_id);
+	trl_writer_in in = {.hp = &hp, .header_hash = header_hash, .prefix = c.data + h.len, .length = len,
+	                    .chunks = chunks, .c_root = c_root, .p_root = om.p_root, .seed = maker->ed25519_seed,
+	                    .origin = origin, .cek = cek, .c_spool = &cs, .p_spool = &ps};
+	if (trl_write(&in, tree_to_buf, &c) != CAPSA_OK)
+		die("craft copy");
+	tree_spool_cleanup(&cs);
+	tree_spool_cleanup(&ps);
+	capsa_hdr_cleanup(&h);
+	capsa_wipe(cek, sizeof cek);
+	return c;
+}
+
+static void emit_signed(const uint8_t *pt, const capsa_recipient *r)
+{
+	const size_t len = 3 * 16384 + 7;
+	capsa_origin origin;
+	buf b, c;
+	size_t t;
+
+	b = seal_signed_as(pt, len, true, r, &me, NULL, CAPSA_OK);
+	emit("signed", &b, "identity.txt", "success", pt, len, -1,
+	     "signed by identity.txt's Ed25519 key: header, trailer, both trees (4 chunks)");
+	t = trailer_offset(&b);
+	swap_chunk(&b, &me, 1, len);
+	emit("signed-swapped-chunk", &b, "identity.txt", "tree failure", NULL, 0, 1,
+	     "chunk 1 re-encrypted with other plaintext under the real CEK: its tag verifies, the tree does not");
+	free(b.data);
+	b = seal_signed_as(pt, len, true, r, &me, NULL, CAPSA_OK);
+	b.data[t + trl_node_offset(4, false, 0, 1, 1) + 7] ^= 0x01;
+	emit("signed-stored-node", &b, "identity.txt", "tree failure", NULL, 0, -1,
+	     "one bit of stored ciphertext node (level 1, index 1) flipped");
+	b.data[t + trl_node_offset(4, false, 0, 1, 1) + 7] ^= 0x01;
+	b.data[t + TRL_MAGIC_BYTES + 48 + 32 + 3] ^= 0x01;
+	emit("signed-manifest", &b, "identity.txt", "signature failure", NULL, 0, -1,
+	     "one bit of the manifest's c-root flipped: the signature does not verify");
+	b.data[t + TRL_MAGIC_BYTES + 48 + 32 + 3] ^= 0x01;
+	b.data[b.len - 1] ^= 0x08;
+	emit("signed-tlen", &b, "identity.txt", "trailer failure", NULL, 0, -1, "t-len is not the trailer's length");
+	b.data[b.len - 1] ^= 0x08;
+	b.len -= 1;
+	emit("signed-truncated", &b, "identity.txt", "truncated", NULL, 0, -1, "the trailer's last byte removed");
+	b.len += 1;
+	origin_of(&origin, &b, &me);
+
+	/* a keeper (identity-other.txt) re-encrypts the file to identity.txt: a copy */
+	c = seal_signed_as(pt, len, true, r, &other, &origin, CAPSA_OK);
+	emit("copy", &c, "identity.txt", "success", pt, len, -1,
+	     "a copy of signed, sealed to identity.txt and signed by identity-other.txt's key, carrying signed's "
+	     "origin (its commitments are under signed's pc_key)");
+	t = trailer_offset(&c) + trl_fixed_len(false) + 32 + 32 + CAPSA_MANIFEST_BYTES + 5;
+	c.data[t] ^= 0x01;
+	emit("copy-origin-signature", &c, "identity.txt", "signature failure", NULL, 0, -1,
+	     "one bit of the origin's signature flipped");
+	free(c.data);
+	{
+		uint8_t *other_pt = malloc(len);
+		memcpy(other_pt, pt, len);
+		other_pt[2 * 16384 + 3] ^= 0x01;
+		c = craft_copy(other_pt, len, r, &me, &other, &b, &origin);
+		emit("copy-plaintext", &c, "identity.txt", "tree failure", NULL, 0, 2,
+		     "a copy whose chunk 2 plaintext differs from the original's, under its maker's valid signature and "
+		     "ciphertext tree: only the plaintext commitments (with the origin's pc_key) catch it");
+		free(c.data);
+		free(other_pt);
+	}
+	capsa_origin_wipe(&origin);
+	free(b.data);
+
+	b = seal_signed_as(pt, 16384 + 100, false, r, &me, NULL, CAPSA_OK);
+	emit("signed-stream", &b, "identity.txt", "success", pt, 16384 + 100, -1,
+	     "signed, sealed from a stream (length not recorded): the trailer is found after the final chunk");
+	free(b.data);
+}
+
 static void write_bytes(const char *name, const uint8_t *data, size_t len)
 {
 	char path[4096];
@@ -245,7 +426,7 @@ int main(int argc, char **argv)
 {
 	static const char hello[] = "hello, capsa\n";
 	capsa_recipient r[2];
-	uint8_t *pt = pattern(2 * 16384 + 5);
+	uint8_t *pt = pattern(4 * 16384);
 	buf b;
 	size_t mac;
 	char path[4096];
@@ -269,9 +450,9 @@ int main(int argc, char **argv)
 	b.data[mac + 5] ^= 0x01;
 	emit("header-mac", &b, "identity.txt", "header failure", NULL, 0, -1, "one bit of the header MAC flipped");
 	b.data[mac + 5] ^= 0x01;
-	b.data[7] = 2;
-	emit("version", &b, "identity.txt", "version", NULL, 0, -1, "format version 2");
-	b.data[7] = 1;
+	b.data[7] = 3;
+	emit("version", &b, "identity.txt", "version", NULL, 0, -1, "format version 3");
+	b.data[7] = HDR_VERSION;
 	buf_sink(&b, (const uint8_t *)"!", 1);
 	emit("trailing", &b, "identity.txt", "trailing", NULL, 0, -1, "one byte after the final chunk");
 	free(b.data);
@@ -290,9 +471,7 @@ int main(int argc, char **argv)
 	emit("stream", &b, "identity.txt", "success", pt, 100, -1, "sealed from a stream: plaintext length not recorded");
 	free(b.data);
 
-	b = seal(pt, 10, CAPSA_SUITE_AES_256_GCM, true, r, 1, &me);
-	emit("signed", &b, "identity.txt", "success", pt, 10, -1, "an Ed25519 producer signature after the MAC");
-	free(b.data);
+	emit_signed(pt, r);
 
 	b = seal((const uint8_t *)hello, 13, CAPSA_SUITE_AES_256_GCM, true, r + 1, 1, NULL);
 	emit("no-match", &b, "identity.txt", "no match", NULL, 0, -1, "sealed to another recipient only");

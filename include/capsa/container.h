@@ -9,11 +9,17 @@
  * closes the header. The payload is C2SP chunked encryption v1 under the CEK,
  * with the SHA-256 of the header as its context.
  *
- * Four ways in:
+ * A signed file (capsa_seal_opts.signer) names its producer in the header
+ * and carries, after the payload, a trailer with the producer's signature
+ * over the header and two Merkle trees (ciphertext chunks, and keyed
+ * commitments to the plaintext chunks): every way in below checks it.
+ *
+ * Five ways in:
  *   - capsa_seal_*     push plaintext, receive the container through a sink;
  *   - capsa_open_*     push container bytes, receive verified plaintext;
  *   - capsa_reader_*   random access to a sealed file on disk;
- *   - capsa_inspect_*  the header's public fields, without any key.
+ *   - capsa_inspect_*  the header's public fields, without any key;
+ *   - capsa_verify_fd  a signed file checked without any key.
  *
  * Memory is bounded by the thread count, never by the file size. Every
  * function that can fail returns a capsa_status; see each one for which.
@@ -92,9 +98,16 @@ typedef struct capsa_header_info {
 	uint32_t chunk_bytes;
 	uint64_t plaintext_len; /* CAPSA_LENGTH_UNKNOWN if not recorded */
 	uint8_t content_id[CAPSA_CONTENT_ID_BYTES];
-	size_t header_len;      /* bytes of the header, MAC (and signature) included */
-	bool signed_header;     /* carries a producer signature (verified by the parser) */
+	size_t header_len;      /* bytes of the header, MAC (and v1 signature) included */
+	/*
+	 * The file names a producer, |signer|. Version 2: the signature in the
+	 * trailer covers the header and the whole payload; an opener, reader or
+	 * verifier checks it. Version 1: the signature covers the header only
+	 * (verified by the parser), not the payload.
+	 */
+	bool signed_header;
 	uint8_t signer[32];     /* the producer's Ed25519 public key, if signed_header */
+	bool copy;              /* v2: a copy that carries its original's signature (origin) */
 	size_t num_stanzas;
 	capsa_stanza_info *stanzas; /* owned: release with capsa_header_info_free */
 } capsa_header_info;
@@ -110,10 +123,25 @@ typedef struct capsa_header_info {
 CAPSA_API capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *buf, size_t len) CAPSA_MUST_CHECK;
 
 /*
- * capsa_inspect_fd reads and parses the header from the current position of
- * |fd|. Returns as capsa_inspect_buf, or CAPSA_ERR_IO.
+ * capsa_inspect_fd reads exactly the header from the current position of
+ * |fd| and parses it; if |raw| is not NULL it also receives the header's
+ * bytes in a fresh buffer (free()) of |*raw_len| bytes, for the calls that
+ * take a header (capsa_grant_create, capsa_umbral_stanza_find). Returns as
+ * capsa_inspect_buf, or CAPSA_ERR_IO.
  */
-CAPSA_API capsa_status capsa_inspect_fd(capsa_header_info *out, int fd) CAPSA_MUST_CHECK;
+CAPSA_API capsa_status capsa_inspect_fd(capsa_header_info *out, uint8_t **raw, size_t *raw_len,
+                                        int fd) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_inspect_plaintext_len works out the plaintext length of the regular
+ * file open on |fd| whose header is |h| (from capsa_inspect_fd): the
+ * recorded length, or else from the file size, less a signed v2 file's
+ * trailer (found from the end by its length field). Nothing is
+ * authenticated. Returns CAPSA_OK, CAPSA_ERR_TRUNCATED or CAPSA_ERR_TRAILER
+ * if no payload can have that size, or CAPSA_ERR_IO (|fd| is not a regular
+ * file, or reading failed).
+ */
+CAPSA_API capsa_status capsa_inspect_plaintext_len(uint64_t *out, const capsa_header_info *h, int fd) CAPSA_MUST_CHECK;
 
 /* capsa_header_info_free releases what |info| owns and zeroes it; safe on a zeroed struct. */
 CAPSA_API void capsa_header_info_free(capsa_header_info *info);
@@ -127,6 +155,28 @@ CAPSA_API capsa_status capsa_payload_plaintext_len(uint64_t *out, uint64_t paylo
 
 /* capsa_payload_len returns the payload size for |plaintext_len| bytes of plaintext. */
 CAPSA_API uint64_t capsa_payload_len(uint64_t plaintext_len);
+
+/* ---- Provenance of signed files ----------------------------------------- */
+
+#define CAPSA_MANIFEST_BYTES 128
+
+/*
+ * The provenance a copy carries (doc/FORMAT.md, "Copies"): the original's
+ * header hash, signer, manifest and signature, and the original's
+ * plaintext-commitment key |pc_key|. pc_key decrypts nothing, but it lets its
+ * holder test guesses of the plaintext against the public commitments: treat
+ * it as secret and wipe it (capsa_origin_wipe) where it dies.
+ */
+typedef struct capsa_origin {
+	uint8_t header_hash[32];
+	uint8_t signer[32];
+	uint8_t manifest[CAPSA_MANIFEST_BYTES];
+	uint8_t signature[64];
+	uint8_t pc_key[32];
+} capsa_origin;
+
+/* capsa_origin_wipe zeroes |o| (its pc_key included). */
+CAPSA_API void capsa_origin_wipe(capsa_origin *o);
 
 /* ---- Sealing (push) ----------------------------------------------------- */
 
@@ -150,7 +200,20 @@ typedef struct capsa_seal_opts {
 	size_t num_recipients;
 	const capsa_route_key *routes;     /* one stanza of the given type each, after the x25519 ones */
 	size_t num_routes;                 /* recipients + routes: 1 to CAPSA_STANZA_MAX */
-	const capsa_identity *signer; /* if not NULL, its Ed25519 key signs the header */
+	/*
+	 * If not NULL, its Ed25519 key signs the file: the header names it and a
+	 * trailer after the payload holds the signature over the header, the
+	 * ciphertext tree and the plaintext-commitment tree (doc/FORMAT.md).
+	 */
+	const capsa_identity *signer;
+	/*
+	 * A copy (needs |signer|, the copy's maker): the plaintext must be the
+	 * original's, whose provenance |origin| holds (capsa_open_origin,
+	 * capsa_reader_origin); the copy's commitments use origin->pc_key and
+	 * must come out equal to the original's, or finish fails with
+	 * CAPSA_ERR_MISMATCH.
+	 */
+	const capsa_origin *origin;
 } capsa_seal_opts;
 
 typedef struct capsa_seal capsa_seal;
@@ -209,13 +272,29 @@ CAPSA_API void capsa_seal_free(capsa_seal *s);
 
 /* ---- Opening (push container bytes, receive verified plaintext) -------- */
 
-/* Everything an opener may try, stanza by stanza, to recover the CEK. */
+/* Everything an opener may try, stanza by stanza, to recover the CEK, and what it demands. */
 typedef struct capsa_unlock {
 	const capsa_identity *identities;
 	size_t num_identities;
 	const capsa_route_key *route_keys;
 	size_t num_route_keys;
+	/*
+	 * If not NULL, the Ed25519 public key (32 bytes) that must have signed
+	 * the file: a file that is unsigned, only v1-signed (whose signature does
+	 * not cover the payload), or signed by another key fails with
+	 * CAPSA_ERR_SIGNER before any payload is read. A copy also passes if the
+	 * key signed its origin (checked once the origin is read: at open for the
+	 * reader, at the end of a streaming open).
+	 */
+	const uint8_t *require_signer;
+	/* Also check every plaintext chunk against a signed file's commitments (copies always are). */
+	bool check_commitments;
 } capsa_unlock;
+
+/* What a successful open of a signed v2 file proved (capsa_open_checks, capsa_reader_checks). */
+#define CAPSA_CHECKED_CIPHERTEXT 0x01u /* the signature, and every ciphertext byte against it */
+#define CAPSA_CHECKED_PLAINTEXT 0x02u  /* every plaintext chunk against the signed commitments */
+#define CAPSA_CHECKED_ORIGIN 0x04u     /* a copy: its origin's signature, and equal commitments */
 
 typedef struct capsa_open capsa_open;
 
@@ -237,7 +316,8 @@ CAPSA_API capsa_status capsa_open_new(capsa_open **out, const capsa_unlock *unlo
  *   CAPSA_ERR_NO_MATCH    no identity or route key opens any stanza (or every
  *                         stanza is damaged: the two cannot be told apart);
  *   CAPSA_ERR_HEADER_AUTH a stanza opened but the header MAC does not verify;
- *   CAPSA_ERR_SIGNATURE   the producer signature does not verify;
+ *   CAPSA_ERR_SIGNATURE   a v1 header signature does not verify;
+ *   CAPSA_ERR_SIGNER      not signed by unlock->require_signer;
  *   CAPSA_ERR_AUTH        the payload's key commitment does not verify;
  *   CAPSA_ERR_CHUNK_AUTH  chunk capsa_open_bad_chunk() does not verify;
  *   CAPSA_ERR_TRAILING    bytes beyond the recorded plaintext length;
@@ -252,9 +332,16 @@ CAPSA_API capsa_status capsa_open_write(capsa_open *o, const uint8_t *data, size
 /*
  * capsa_open_finish ends the input. Returns CAPSA_OK when the final chunk
  * verified and the length matches the header, CAPSA_ERR_TRUNCATED if the
- * input ended early (inside the header or before the final chunk),
- * CAPSA_ERR_TRAILING if data followed the final chunk, or an error as for
- * capsa_open_write.
+ * input ended early (inside the header, before the final chunk, or in a
+ * signed file's trailer), CAPSA_ERR_TRAILING if data followed the final
+ * chunk (or the trailer), or an error as for capsa_open_write. A signed v2
+ * file is verified here, at the end (its plaintext has been released chunk
+ * by chunk, each after its tag verified): CAPSA_ERR_TRAILER (a malformed
+ * trailer, or one that disagrees with the header or payload),
+ * CAPSA_ERR_SIGNATURE (the signature, or a copy's origin signature, does not
+ * verify), CAPSA_ERR_TREE (a ciphertext chunk, plaintext commitment or
+ * stored tree node differs from what was signed), CAPSA_ERR_SIGNER (a copy
+ * whose origin is not by the required signer).
  */
 CAPSA_API capsa_status capsa_open_finish(capsa_open *o) CAPSA_MUST_CHECK;
 
@@ -269,6 +356,25 @@ CAPSA_API capsa_status capsa_open_finish(capsa_open *o) CAPSA_MUST_CHECK;
  */
 CAPSA_API capsa_status capsa_open_fd(capsa_open *o, int in_fd, capsa_progress progress, void *progress_arg,
                                      bool *input_failed) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_open_checks returns CAPSA_CHECKED_* bits for what a successful
+ * finish proved of a signed v2 file; 0 for an unsigned or v1 file. A copy
+ * opened through the push API alone has its plaintext commitments checked
+ * only if its origin was known before the payload (capsa_open_fd on a
+ * regular file reads it first); the bits say which.
+ */
+CAPSA_API unsigned capsa_open_checks(const capsa_open *o);
+
+/*
+ * capsa_open_origin exports, after a successful finish of a signed v2 file,
+ * the provenance a copy of it must carry (capsa_seal_opts.origin): for an
+ * original its own header hash, signer, manifest, signature and
+ * plaintext-commitment key; for a copy, the origin it carries. Returns
+ * CAPSA_OK or CAPSA_ERR_ARG (not finished, not signed, or a copy whose
+ * origin key is unknown). Wipe |out| with capsa_origin_wipe.
+ */
+CAPSA_API capsa_status capsa_open_origin(const capsa_open *o, capsa_origin *out) CAPSA_MUST_CHECK;
 
 /* capsa_open_bad_chunk returns the index of the chunk that failed, after CAPSA_ERR_CHUNK_AUTH. */
 CAPSA_API uint64_t capsa_open_bad_chunk(const capsa_open *o);
@@ -285,6 +391,42 @@ CAPSA_API size_t capsa_open_stanza_index(const capsa_open *o);
 
 /* capsa_open_free wipes every key and releases |o|; NULL is fine. */
 CAPSA_API void capsa_open_free(capsa_open *o);
+
+/* ---- Verifying a signed file ----------------------------------------------- */
+
+typedef struct capsa_verify_opts {
+	const uint8_t *require_signer; /* as in capsa_unlock; NULL: any signer */
+	/*
+	 * NULL: keyless (the ciphertext and the trees only). Otherwise the file
+	 * is also opened (plaintext discarded) and every plaintext chunk checked
+	 * against the signed commitments.
+	 */
+	const capsa_unlock *unlock;
+	unsigned threads;
+} capsa_verify_opts;
+
+typedef struct capsa_verify_result {
+	unsigned checks;          /* CAPSA_CHECKED_* */
+	uint8_t signer[32];       /* who signed the file (a copy: its maker) */
+	bool copy;
+	uint8_t origin_signer[32]; /* a copy: who signed the original */
+	uint64_t plaintext_len;
+	uint64_t chunks;
+} capsa_verify_result;
+
+/*
+ * capsa_verify_fd checks the signed v2 file from the current position of
+ * |fd| to its end, without any key by default: the header's signer, the
+ * trailer, the signature, every ciphertext chunk against the ciphertext
+ * root, every stored node of both trees against their roots; for a copy the
+ * origin signature and equal commitments; with opts->unlock also the
+ * plaintext. Returns CAPSA_OK, CAPSA_ERR_SIGNER (unsigned, v1, or not by
+ * opts->require_signer), the header statuses of capsa_inspect_buf, the
+ * statuses of capsa_open_finish for a signed file, CAPSA_ERR_IO or
+ * CAPSA_ERR_NOMEM. |out| says what was proven (zeroed on failure but for
+ * |signer|, |copy|).
+ */
+CAPSA_API capsa_status capsa_verify_fd(capsa_verify_result *out, int fd, const capsa_verify_opts *opts) CAPSA_MUST_CHECK;
 
 /* ---- Random access ------------------------------------------------------ */
 
@@ -303,10 +445,15 @@ typedef struct capsa_reader capsa_reader;
  * |fd| (which the reader duplicates; the caller keeps its own) and checks the
  * payload's key commitment and length; a file sealed without a recorded
  * length has its final chunk opened once, which authenticates the size.
+ * A signed v2 file's trailer is read and checked here (t-len, manifest
+ * against header and size, signature; for a copy the origin and its key),
+ * and unlock->require_signer before anything else.
  * Returns CAPSA_OK, the header and unlock statuses of capsa_open_write,
  * CAPSA_ERR_TRUNCATED or CAPSA_ERR_TRAILING if the file size does not match
  * the recorded length, CAPSA_ERR_CHUNK_AUTH if the final chunk of a file
- * without one does not verify, CAPSA_ERR_IO, or CAPSA_ERR_NOMEM.
+ * without one does not verify, CAPSA_ERR_SIGNER, CAPSA_ERR_TRAILER,
+ * CAPSA_ERR_SIGNATURE, CAPSA_ERR_TREE (the salt and commitment are not the
+ * signed ones), CAPSA_ERR_IO, or CAPSA_ERR_NOMEM.
  */
 CAPSA_API capsa_status capsa_reader_open_fd(capsa_reader **out, int fd, const capsa_unlock *unlock) CAPSA_MUST_CHECK;
 
@@ -322,13 +469,23 @@ CAPSA_API const capsa_header_info *capsa_reader_header(const capsa_reader *r);
 
 /*
  * capsa_reader_read copies |len| plaintext bytes starting at |offset| into
- * |out|. Returns CAPSA_OK, CAPSA_ERR_RANGE if the range leaves the plaintext,
- * CAPSA_ERR_CHUNK_AUTH (index in |*bad_chunk| if not NULL) or
- * CAPSA_ERR_TRUNCATED for a damaged payload, CAPSA_ERR_IO, or
- * CAPSA_ERR_NOMEM. On failure |out| is zeroed: nothing unverified leaks.
+ * |out|. In a signed v2 file every chunk the range touches is checked
+ * against the signed ciphertext root (and, for a copy or with
+ * check_commitments, its plaintext against the commitment root) with nodes
+ * read from the trailer. Returns CAPSA_OK, CAPSA_ERR_RANGE if the range
+ * leaves the plaintext, CAPSA_ERR_CHUNK_AUTH or CAPSA_ERR_TREE (the chunk
+ * in |*bad_chunk| if not NULL) or CAPSA_ERR_TRUNCATED for a damaged payload,
+ * CAPSA_ERR_IO, or CAPSA_ERR_NOMEM. On failure |out| is zeroed: nothing
+ * unverified leaks.
  */
 CAPSA_API capsa_status capsa_reader_read(capsa_reader *r, uint8_t *out, uint64_t offset, size_t len,
                                          uint64_t *bad_chunk) CAPSA_MUST_CHECK;
+
+/* capsa_reader_checks returns the CAPSA_CHECKED_* bits every read of a signed v2 file checks; 0 otherwise. */
+CAPSA_API unsigned capsa_reader_checks(const capsa_reader *r);
+
+/* capsa_reader_origin exports a signed file's provenance, as capsa_open_origin does. */
+CAPSA_API capsa_status capsa_reader_origin(const capsa_reader *r, capsa_origin *out) CAPSA_MUST_CHECK;
 
 /* capsa_reader_close wipes every key, closes the reader's descriptor and frees |r|; NULL is fine. */
 CAPSA_API void capsa_reader_close(capsa_reader *r);

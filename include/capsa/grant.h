@@ -134,14 +134,6 @@ CAPSA_API capsa_status capsa_umbral_stanza_parse(capsa_umbral_stanza *out, const
 CAPSA_API capsa_status capsa_umbral_stanza_find(capsa_umbral_stanza *out, const uint8_t *buf,
                                                 size_t len) CAPSA_MUST_CHECK;
 
-/*
- * capsa_header_read_fd reads exactly the header from the current position of
- * |fd| into a fresh buffer (free()) of |*len| bytes. Returns CAPSA_OK,
- * CAPSA_ERR_IO, CAPSA_ERR_NOMEM, or the statuses of capsa_inspect_buf for
- * what is not a capsa header.
- */
-CAPSA_API capsa_status capsa_header_read_fd(uint8_t **out, size_t *len, int fd) CAPSA_MUST_CHECK;
-
 /* ---- Grants -------------------------------------------------------------- */
 
 /*

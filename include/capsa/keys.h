@@ -43,8 +43,10 @@ extern "C" {
 /* Lengths of the text forms, without the terminating NUL. */
 #define CAPSA_RECIPIENT_STRLEN 118
 #define CAPSA_IDENTITY_STRLEN 77
+/* "capsasig1…": a producer's Ed25519 signing key (doc/KEYS.md). */
+#define CAPSA_SIGNER_STRLEN 68
 /* Room for a whole identity file as capsa_identity_file_format writes it, with NUL. */
-#define CAPSA_IDENTITY_FILE_BYTES 320
+#define CAPSA_IDENTITY_FILE_BYTES 512
 /* Identity and recipients files larger than this are refused. */
 #define CAPSA_KEYS_FILE_MAX (1u << 20)
 
@@ -127,6 +129,31 @@ CAPSA_API capsa_status capsa_recipient_encode(char *out, size_t out_size,
  */
 CAPSA_API capsa_status capsa_recipient_decode(capsa_recipient *r, const char *str, size_t str_len) CAPSA_MUST_CHECK;
 
+/* ---- Signers ----------------------------------------------------------------- */
+
+/*
+ * capsa_signer_encode writes the signer string "capsasig1…" of an Ed25519
+ * public key (an identity's |ed25519_public|: the key that signs its files)
+ * to |out| (CAPSA_SIGNER_STRLEN characters and a NUL). Returns CAPSA_OK, or
+ * CAPSA_ERR_RANGE if |out_size| is too small.
+ */
+CAPSA_API capsa_status capsa_signer_encode(char *out, size_t out_size, const uint8_t key[32]) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_signer_decode parses one signer string (exactly, no whitespace).
+ * Returns CAPSA_OK, CAPSA_ERR_DECODE for anything that is not a well-formed
+ * lower-case signer string, or CAPSA_ERR_UNSUPPORTED for an unknown signer
+ * type. On failure |key| is zeroed.
+ */
+CAPSA_API capsa_status capsa_signer_decode(uint8_t key[32], const char *str, size_t str_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_signer_read takes what a user gives for --signer: a signer string,
+ * or the path of a file whose first line that is not blank or a comment is
+ * one. Returns as capsa_signer_decode, or CAPSA_ERR_IO.
+ */
+CAPSA_API capsa_status capsa_signer_read(uint8_t key[32], const char *arg) CAPSA_MUST_CHECK;
+
 /* ---- Identity and recipients files ---------------------------------------- */
 
 /*
@@ -134,6 +161,7 @@ CAPSA_API capsa_status capsa_recipient_decode(capsa_recipient *r, const char *st
  *
  *   # created: 2026-11-27T06:16:09Z
  *   # recipient: capsa1…
+ *   # signer: capsasig1…
  *   CAPSA-SECRET-KEY-1…
  *
  * with |created| as the UTC creation time. The text holds the secret: wipe

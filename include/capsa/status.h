@@ -46,6 +46,9 @@ typedef enum capsa_status {
 	CAPSA_ERR_SIGNATURE = 24,   /* a signature does not verify */
 	CAPSA_ERR_PROOF = 25,       /* a zero-knowledge proof does not verify */
 	CAPSA_ERR_KEY = 26,         /* a key is invalid (identity point, zero, out of range) */
+	CAPSA_ERR_SIGNER = 27,      /* not signed, or not by the required signer */
+	CAPSA_ERR_TRAILER = 28,     /* a signed file's trailer is malformed or disagrees with the file */
+	CAPSA_ERR_TREE = 29,        /* a chunk or stored tree node is not what the signer signed */
 
 	/* Delegation (Umbral). */
 	CAPSA_ERR_THRESHOLD = 30,   /* too few or inconsistent capsule fragments */

@@ -30,7 +30,9 @@ enum {
 	CLI_EXIT_VERIFY = 15,     /* a kfrag or cfrag does not verify (forged or damaged) */
 	CLI_EXIT_MISMATCH = 16,   /* a kfrag or cfrag of another file, owner, recipient or grant */
 	CLI_EXIT_NO_ROUTE = 17,   /* the file has no umbral stanza (sealed without --owner) */
-	CLI_EXIT_ATTEST = 18,     /* attestation refused: a named check failed (capsa attest verify, tpm2-enroll) */
+	CLI_EXIT_SIGNER = 18,     /* not signed, or not by the required signer (--signer) */
+	CLI_EXIT_SIGNED = 19,     /* not what the signer signed: signature, trailer or trees */
+	CLI_EXIT_ATTEST = 20,     /* attestation refused: a named check failed (capsa attest verify, tpm2-enroll) */
 };
 
 struct cli_verb {
@@ -47,6 +49,7 @@ extern const struct cli_verb cli_verb_open;
 extern const struct cli_verb cli_verb_inspect;
 extern const struct cli_verb cli_verb_grant;
 extern const struct cli_verb cli_verb_reencrypt;
+extern const struct cli_verb cli_verb_verify;
 
 /* ---- cli_util.c ------------------------------------------------------- */
 
@@ -106,6 +109,12 @@ struct capsa_identity;
  * the check's name" and returns its exit code (14 to 17, or as cli_fail).
  */
 int cli_grant_fail(const char *verb, const char *what, const struct capsa_grant_report *rep, capsa_status st);
+
+/*
+ * cli_read_signer parses a --signer argument (a capsasig1… string, or a file
+ * holding one) into |key|. Returns 0 or an exit code (message printed).
+ */
+int cli_read_signer(const char *verb, const char *arg, uint8_t key[32]);
 
 /* cli_read_owner reads the first identity of the identity file |path|. Returns 0 or an exit code. */
 int cli_read_owner(const char *verb, const char *path, struct capsa_identity *out);

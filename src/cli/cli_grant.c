@@ -46,12 +46,26 @@ int cli_read_owner(const char *verb, const char *path, capsa_identity *out)
 int cli_read_header(const char *verb, const char *path, uint8_t **hdr, size_t *len)
 {
 	int fd = cli_open_in(verb, path);
+	capsa_header_info info;
 	capsa_status st;
 
 	if (fd < 0)
 		return CLI_EXIT_IO;
-	st = capsa_header_read_fd(hdr, len, fd);
+	st = capsa_inspect_fd(&info, hdr, len, fd);
+	capsa_header_info_free(&info);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return st == CAPSA_OK ? 0 : cli_fail(verb, path ? path : "standard input", st);
+}
+
+int cli_read_signer(const char *verb, const char *arg, uint8_t key[32])
+{
+	capsa_status st = capsa_signer_read(key, arg);
+
+	if (st == CAPSA_OK)
+		return 0;
+	if (st == CAPSA_ERR_IO)
+		return cli_fail(verb, arg, st);
+	fprintf(stderr, "capsa %s: --signer %s: not a signer key (capsasig1...) or a file holding one\n", verb, arg);
+	return CLI_EXIT_KEY;
 }

@@ -21,7 +21,7 @@ const char cli_exit_help[] =
 	"     5   unsupported capsa format version\n"
 	"     6   malformed or unsupported header\n"
 	"     7   no identity matches\n"
-	"     8   header authentication failed (MAC or signature)\n"
+	"     8   header authentication failed (MAC, or a version 1 header signature)\n"
 	"     9   payload corrupted (the message names the chunk)\n"
 	"    10   truncated input\n"
 	"    11   trailing data after the payload\n"
@@ -30,7 +30,9 @@ const char cli_exit_help[] =
 	"    14   too few cfrags for the grant's threshold\n"
 	"    15   a kfrag or cfrag does not verify (forged or damaged; the message names it)\n"
 	"    16   a kfrag or cfrag of another file, owner, recipient or grant\n"
-	"    17   the file has no umbral stanza (it was sealed without --owner)\n";
+	"    17   the file has no umbral stanza (it was sealed without --owner)\n"
+	"    18   not signed, or not by the required signer (--signer)\n"
+	"    19   not what its signer signed: the signature, the trailer or a tree does not verify\n";
 
 void cli_help(const char *head, const char *tail)
 {
@@ -49,8 +51,11 @@ int cli_exit_code(capsa_status st)
 	case CAPSA_ERR_DECODE:
 	case CAPSA_ERR_UNSUPPORTED: return CLI_EXIT_MALFORMED;
 	case CAPSA_ERR_NO_MATCH: return CLI_EXIT_NO_MATCH;
-	case CAPSA_ERR_HEADER_AUTH:
-	case CAPSA_ERR_SIGNATURE: return CLI_EXIT_HEADER_AUTH;
+	case CAPSA_ERR_HEADER_AUTH: return CLI_EXIT_HEADER_AUTH;
+	case CAPSA_ERR_SIGNER: return CLI_EXIT_SIGNER;
+	case CAPSA_ERR_SIGNATURE:
+	case CAPSA_ERR_TRAILER:
+	case CAPSA_ERR_TREE: return CLI_EXIT_SIGNED;
 	case CAPSA_ERR_CHUNK_AUTH:
 	case CAPSA_ERR_AUTH: return CLI_EXIT_PAYLOAD;
 	case CAPSA_ERR_TRUNCATED: return CLI_EXIT_TRUNCATED;
@@ -75,6 +80,9 @@ static const char *message(capsa_status st)
 	case CAPSA_ERR_NO_MATCH: return "no identity matches (wrong identity, or the file's stanzas are damaged)";
 	case CAPSA_ERR_HEADER_AUTH: return "header authentication failed: the header was modified";
 	case CAPSA_ERR_SIGNATURE: return "the producer signature does not verify";
+	case CAPSA_ERR_SIGNER: return "not signed by the required signer";
+	case CAPSA_ERR_TRAILER: return "the signed trailer is malformed or disagrees with the file";
+	case CAPSA_ERR_TREE: return "the payload is not what its signer signed (Merkle tree mismatch)";
 	case CAPSA_ERR_AUTH: return "payload corrupted: the key commitment does not verify";
 	case CAPSA_ERR_TRUNCATED: return "payload truncated: the file ends early";
 	case CAPSA_ERR_TRAILING: return "trailing data after the end of the payload";

@@ -33,7 +33,7 @@ static const char help[] =
 	"\n";
 
 const char attest_exit_help[] =
-	"    18   attestation refused: the evidence does not verify, the policy refuses it,\n"
+	"    20   attestation refused: the evidence does not verify, the policy refuses it,\n"
 	"         or the TPM's EK or AK is not trusted (the message names the check)\n";
 
 static const char help_tail[] =

@@ -12,7 +12,7 @@
 
 /*
  * The end of every attest subcommand's EXIT STATUS section (cli_help prints
- * the shared codes before it): code 18, which only attestation returns.
+ * the shared codes before it): code 20, which only attestation returns.
  */
 extern const char attest_exit_help[];
 

@@ -41,7 +41,7 @@ static const char help[] =
 	"     A refusal names its reason: ek-cert-chain (wrong root, missing\n"
 	"     intermediate), ek-cert-expired (not valid at TIME), ek-cert-mismatch\n"
 	"     (certifies another EK), ek-cert-missing (none in NV), ek-cert-malformed,\n"
-	"     ek-pinned-mismatch, credential (exit status 18); ek-ca-file (a file that\n"
+	"     ek-pinned-mismatch, credential (exit status 20); ek-ca-file (a file that\n"
 	"     is not one certificate: 3 or 6); tpm (1).\n"
 	"\n"
 	"OPTIONS\n"

@@ -90,9 +90,17 @@ static int print_text(const char *name, const capsa_header_info *h, uint64_t der
 		printf("plaintext size: unknown (sealed from a stream)\n");
 	printf("content id:     %s\n", id);
 	printf("header size:    %zu\n", h->header_len);
-	if (h->signed_header) {
+	if (h->signed_header && h->version == 1) {
 		hex(signer, h->signer, sizeof h->signer);
-		printf("signed:         yes, Ed25519 %s (signature verified)\n", signer);
+		printf("signed:         header only (version 1), Ed25519 %s (signature verified; it does not "
+		       "cover the payload)\n", signer);
+	} else if (h->signed_header) {
+		char key[CAPSA_SIGNER_STRLEN + 1];
+		if (capsa_signer_encode(key, sizeof key, h->signer) != CAPSA_OK)
+			key[0] = '\0';
+		printf("signed:         yes, by %s (capsa verify checks the signature and every byte)\n", key);
+		if (h->copy)
+			printf("copy:           yes: carries its original's signature (capsa verify shows it)\n");
 	} else {
 		printf("signed:         no\n");
 	}
@@ -157,12 +165,11 @@ static int inspect(const char *path, bool json)
 
 	if (fd < 0)
 		return CLI_EXIT_IO;
-	if ((st = capsa_inspect_fd(&h, fd)) != CAPSA_OK) {
+	if ((st = capsa_inspect_fd(&h, NULL, NULL, fd)) != CAPSA_OK) {
 		rc = cli_fail("inspect", path, st);
 		goto out;
 	}
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= h.header_len &&
-	    capsa_payload_plaintext_len(&derived, (uint64_t)sb.st_size - h.header_len) != CAPSA_OK)
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && capsa_inspect_plaintext_len(&derived, &h, fd) != CAPSA_OK)
 		derived = UINT64_MAX;
 	if ((types = calloc(h.num_stanzas, sizeof *types)) == NULL) {
 		rc = cli_fail("inspect", path, CAPSA_ERR_NOMEM);

@@ -18,7 +18,8 @@ static const char help[] =
 	"     capsa open - decrypt a capsa file\n"
 	"\n"
 	"SYNOPSIS\n"
-	"     capsa open -i IDENTITY [-i ...] [--cfrag CFRAG ...] [-j THREADS] [-q] [-o OUT] [IN]\n"
+	"     capsa open -i IDENTITY [-i ...] [--cfrag CFRAG ...] [--signer KEY] [-j THREADS] [-q]\n"
+	"                [-o OUT] [IN]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"     Decrypts IN (default standard input) with the identities in the given\n"
@@ -38,9 +39,21 @@ static const char help[] =
 	"     combined; a failure names the check and the cfrag. Then the header MAC\n"
 	"     and the payload verify as for any other route.\n"
 	"\n"
+	"     A signed file (capsa seal --sign) is verified whenever it is opened:\n"
+	"     every ciphertext chunk against the signer's Merkle tree, the stored\n"
+	"     tree nodes and the signature, at the end (for a copy also its origin,\n"
+	"     and its plaintext against the original producer's commitments). If\n"
+	"     that fails, with -o nothing is left behind; to standard output the\n"
+	"     bytes already written were each AEAD-verified, but the exit status (18\n"
+	"     or 19) says the file is not what its signer signed: discard them.\n"
+	"     With --signer, a file that is unsigned, signed only by a version 1\n"
+	"     header signature, or signed by another key is refused before any\n"
+	"     payload is read (a copy passes if KEY signed its original).\n"
+	"\n"
 	"OPTIONS\n"
 	"     -i, --identity FILE  an identity file (from capsa keygen); may be repeated\n"
 	"     --cfrag CFRAG        a cfrag file (from capsa reencrypt); repeat for M of them\n"
+	"     --signer KEY         require this signer: a capsasig1... key, or a file holding one\n"
 	"     -j, --threads N      worker threads (default: one per CPU)\n"
 	"     -o, --output OUT     write to OUT instead of standard output\n"
 	"     -q, --quiet          no progress bar\n"
@@ -54,7 +67,8 @@ static const char help_tail[] =
 	"     capsa open -i key.txt < data.tar.capsa | tar x\n"
 	"     capsa open -i alice.txt --cfrag 1.cfrag --cfrag 3.cfrag -o model.bin model.capsa\n";
 
-static const char usage[] = "usage: capsa open -i IDENTITY [-i ...] [--cfrag CFRAG ...] [-j N] [-q] [-o OUT] [IN]\n";
+static const char usage[] =
+	"usage: capsa open -i IDENTITY [-i ...] [--cfrag CFRAG ...] [--signer KEY] [-j N] [-q] [-o OUT] [IN]\n";
 
 struct open_args {
 	capsa_identity *ids;
@@ -65,6 +79,8 @@ struct open_args {
 	capsa_cfrag_file *cfrags;
 	const char **cfrag_names;
 	size_t num_cfrags;
+	uint8_t signer[32];
+	bool require_signer;
 };
 
 static int add_cfrag(struct open_args *a, const char *path)
@@ -127,7 +143,7 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 		{"identity", required_argument, NULL, 'i'}, {"threads", required_argument, NULL, 'j'},
 		{"output", required_argument, NULL, 'o'},   {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},           {"cfrag", required_argument, NULL, 'C'},
-		{NULL, 0, NULL, 0}};
+		{"signer", required_argument, NULL, 'S'},   {NULL, 0, NULL, 0}};
 	char *end;
 	int c, rc = 0;
 
@@ -145,6 +161,10 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 		case 'o': a->out = optarg; break;
 		case 'q': a->quiet = true; break;
 		case 'C': rc = add_cfrag(a, optarg); break;
+		case 'S':
+			rc = cli_read_signer("open", optarg, a->signer);
+			a->require_signer = true;
+			break;
 		case 'h': cli_help(help, help_tail); return -1;
 		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
 		}
@@ -189,6 +209,24 @@ static int report(capsa_open *o, capsa_status st, const char *in_name, const cha
 	return cli_fail("open", in_name, st);
 }
 
+/* What a successful open proved beyond the AEAD, where the user should know it. */
+static void note_signature(capsa_open *o, const char *in_name)
+{
+	const capsa_header_info *h = capsa_open_header(o);
+	unsigned checks = capsa_open_checks(o);
+
+	if (h == NULL || !h->signed_header)
+		return;
+	if (h->version == 1)
+		fprintf(stderr, "capsa open: %s: note: a version 1 signature covers the header only, not the payload\n",
+		        in_name);
+	else if (h->copy && (checks & CAPSA_CHECKED_PLAINTEXT) == 0)
+		fprintf(stderr,
+		        "capsa open: %s: note: a copy read as a stream: its plaintext was not checked against the "
+		        "original's commitments (open the file, or run capsa verify -i)\n",
+		        in_name);
+}
+
 static int open_stream(void *arg, int in_fd, cli_out *out)
 {
 	struct open_args *a = arg;
@@ -197,7 +235,8 @@ static int open_stream(void *arg, int in_fd, cli_out *out)
 	capsa_umbral_route route = {a->cfrags, a->num_cfrags, &rep};
 	capsa_route_key route_key = {CAPSA_UMBRAL_STANZA_TYPE, &route};
 	capsa_unlock unlock = {.identities = a->ids, .num_identities = a->num_ids, .route_keys = &route_key,
-	                       .num_route_keys = a->num_cfrags > 0 ? 1 : 0};
+	                       .num_route_keys = a->num_cfrags > 0 ? 1 : 0,
+	                       .require_signer = a->require_signer ? a->signer : NULL};
 	struct stat sb;
 	capsa_open *o = NULL;
 	cli_progress prog;
@@ -215,6 +254,8 @@ static int open_stream(void *arg, int in_fd, cli_out *out)
 		rc = report_cfrags(a, &rep, st, in_name);
 	else
 		rc = st == CAPSA_OK ? 0 : report(o, st, in_name, out_name, read_failed);
+	if (rc == 0 && !a->quiet)
+		note_signature(o, in_name);
 	capsa_open_free(o);
 	return rc;
 }

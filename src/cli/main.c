@@ -9,6 +9,7 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_seal,
 	&cli_verb_open,
 	&cli_verb_inspect,
+	&cli_verb_verify,
 	&cli_verb_grant,
 	&cli_verb_reencrypt,
 	&cli_verb_version,

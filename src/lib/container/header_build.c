@@ -1,4 +1,4 @@
-/* Building a capsa v1 header: stanzas, then the MAC, then the optional signature. */
+/* Building a capsa v2 header: stanzas, the signer (if any), then the MAC. */
 #include "container/header.h"
 
 #include <stdlib.h>
@@ -46,26 +46,6 @@ static void patch_len(uint8_t *hdr, size_t len)
 		hdr[HDR_FIXED_BYTES + i] = (uint8_t)(len >> (24 - 8 * i));
 }
 
-static capsa_status put_signature(capsa_cbb *cbb, const capsa_identity *signer)
-{
-	size_t label_len = sizeof(HDR_SIG_LABEL) - 1, msg_len = label_len + cbb->len;
-	uint8_t sig[CAPSA_ED25519_SIGBYTES], *msg = malloc(msg_len);
-	capsa_status st;
-
-	if (msg == NULL)
-		return CAPSA_ERR_NOMEM;
-	memcpy(msg, HDR_SIG_LABEL, label_len);
-	memcpy(msg + label_len, cbb->buf, cbb->len);
-	st = capsa_ed25519_sign(sig, signer->ed25519_seed, msg, msg_len);
-	free(msg);
-	if (st != CAPSA_OK)
-		return st;
-	capsa_cbb_add_u16(cbb, HDR_SIG_ED25519);
-	capsa_cbb_add_bytes(cbb, signer->ed25519_public, CAPSA_ED25519_PUBLICBYTES);
-	capsa_cbb_add_bytes(cbb, sig, sizeof sig);
-	return CAPSA_OK;
-}
-
 static capsa_status build_into(capsa_cbb *cbb, const capsa_hdr_params *p, const uint8_t cek[CAPSA_CEK_BYTES])
 {
 	capsa_stanza_ctx ctx = {.suite = p->suite, .fixed_len = HDR_FIXED_BYTES};
@@ -75,7 +55,9 @@ static capsa_status build_into(capsa_cbb *cbb, const capsa_hdr_params *p, const 
 
 	if ((st = capsa_suite_alg(&ctx.alg, p->suite)) != CAPSA_OK)
 		return CAPSA_ERR_ARG;
-	put_fixed(cbb, p, p->signer ? HDR_FLAG_SIGNED : 0);
+	if (p->copy && p->signer == NULL)
+		return CAPSA_ERR_ARG;
+	put_fixed(cbb, p, (uint8_t)((p->signer ? HDR_FLAG_SIGNED : 0) | (p->copy ? HDR_FLAG_COPY : 0)));
 	capsa_cbb_add_u32(cbb, 0); /* header length, patched below */
 	capsa_cbb_add_u16(cbb, (uint16_t)(p->num_recipients + p->num_routes));
 	for (size_t i = 0; i < p->num_recipients + p->num_routes; i++) {
@@ -94,7 +76,12 @@ static capsa_status build_into(capsa_cbb *cbb, const capsa_hdr_params *p, const 
 		if ((st = put_stanza(cbb, ops, &ctx, key, cek)) != CAPSA_OK)
 			return st;
 	}
-	total = cbb->len + HDR_MAC_BYTES + (p->signer ? HDR_SIG_BLOCK_BYTES : 0);
+	/* the signer goes under the MAC, so that every stanza (through flags) and the MAC bind it */
+	if (p->signer != NULL) {
+		capsa_cbb_add_u16(cbb, HDR_SIG_ED25519);
+		capsa_cbb_add_bytes(cbb, p->signer->ed25519_public, CAPSA_ED25519_PUBLICBYTES);
+	}
+	total = cbb->len + HDR_MAC_BYTES;
 	if (cbb->failed || total > CAPSA_HEADER_MAX_BYTES)
 		return cbb->failed ? CAPSA_ERR_NOMEM : CAPSA_ERR_ARG;
 	patch_len(cbb->buf, total);
@@ -103,8 +90,6 @@ static capsa_status build_into(capsa_cbb *cbb, const capsa_hdr_params *p, const 
 	if (!capsa_cbb_reserve(cbb, &mac_at, HDR_MAC_BYTES))
 		return CAPSA_ERR_NOMEM;
 	memcpy(mac_at, mac, HDR_MAC_BYTES);
-	if (p->signer != NULL && (st = put_signature(cbb, p->signer)) != CAPSA_OK)
-		return st;
 	return cbb->failed || cbb->len != total ? CAPSA_ERR_INTERNAL : CAPSA_OK;
 }
 

@@ -1,4 +1,4 @@
-/* Parsing the capsa v1 header: strict, canonical, bounded (doc/FORMAT.md). */
+/* Parsing the capsa header, versions 2 and 1: strict, canonical, bounded (doc/FORMAT.md). */
 #include "container/header.h"
 
 #include <stdlib.h>
@@ -7,19 +7,6 @@
 #include "container/stanza.h"
 
 const uint8_t capsa_hdr_magic[HDR_MAGIC_BYTES] = {0x89, 'c', 'a', 'p', 's', 'a', '\n'};
-
-capsa_status capsa_suite_alg(capsa_aead_alg *out, capsa_suite suite)
-{
-	switch (suite) {
-	case CAPSA_SUITE_AES_256_GCM:
-		*out = CAPSA_AEAD_AES_256_GCM;
-		return CAPSA_OK;
-	case CAPSA_SUITE_CHACHA20_POLY1305:
-		*out = CAPSA_AEAD_CHACHA20_POLY1305;
-		return CAPSA_OK;
-	}
-	return CAPSA_ERR_UNSUPPORTED;
-}
 
 capsa_status capsa_hdr_peek_len(size_t *out, const uint8_t *buf, size_t len)
 {
@@ -30,7 +17,7 @@ capsa_status capsa_hdr_peek_len(size_t *out, const uint8_t *buf, size_t len)
 	*out = 0;
 	if (len == 0 || memcmp(buf, capsa_hdr_magic, n) != 0)
 		return CAPSA_ERR_NOT_CAPSA;
-	if (len > HDR_MAGIC_BYTES && buf[HDR_MAGIC_BYTES] != HDR_VERSION)
+	if (len > HDR_MAGIC_BYTES && buf[HDR_MAGIC_BYTES] != HDR_VERSION && buf[HDR_MAGIC_BYTES] != HDR_VERSION_1)
 		return CAPSA_ERR_VERSION;
 	if (len < HDR_PREAMBLE_BYTES)
 		return CAPSA_ERR_TRUNCATED;
@@ -49,7 +36,8 @@ static capsa_status parse_fixed(capsa_hdr *h, capsa_cbs *cbs)
 	uint8_t chunk_log2;
 	capsa_aead_alg alg;
 
-	if (!capsa_cbs_skip(cbs, HDR_MAGIC_BYTES + 1) || !capsa_cbs_get_u16(cbs, &suite) ||
+	if (!capsa_cbs_skip(cbs, HDR_MAGIC_BYTES) || !capsa_cbs_get_u8(cbs, &h->version) ||
+	    !capsa_cbs_get_u16(cbs, &suite) ||
 	    !capsa_cbs_get_u8(cbs, &chunk_log2) || !capsa_cbs_get_u8(cbs, &h->flags) ||
 	    !capsa_cbs_get_u64(cbs, &h->plaintext_len) ||
 	    !capsa_cbs_copy(cbs, h->content_id, CAPSA_CONTENT_ID_BYTES))
@@ -57,7 +45,9 @@ static capsa_status parse_fixed(capsa_hdr *h, capsa_cbs *cbs)
 	h->suite = (capsa_suite)suite;
 	if (capsa_suite_alg(&alg, h->suite) != CAPSA_OK || chunk_log2 != HDR_CHUNK_LOG2)
 		return CAPSA_ERR_UNSUPPORTED;
-	if ((h->flags & ~HDR_FLAG_SIGNED) != 0)
+	/* v1 knows only the signed flag; a copy is always signed */
+	if ((h->flags & ~(h->version == HDR_VERSION_1 ? HDR_FLAG_SIGNED : HDR_FLAG_SIGNED | HDR_FLAG_COPY)) != 0 ||
+	    (h->flags & (HDR_FLAG_SIGNED | HDR_FLAG_COPY)) == HDR_FLAG_COPY)
 		return CAPSA_ERR_DECODE;
 	/* a length no payload can have (its size would not fit in 64 bits) is malformed, not a caller's mistake */
 	if (h->plaintext_len != CAPSA_LENGTH_UNKNOWN && capsa_payload_len(h->plaintext_len) == UINT64_MAX)
@@ -94,7 +84,17 @@ static capsa_status parse_stanza(capsa_hdr_stanza *s, capsa_cbs *cbs)
 	return ops != NULL && ops->check != NULL ? ops->check(s->body, s->body_len) : CAPSA_OK;
 }
 
-/* The signature block after the MAC; verified here since it needs no secret. */
+/* v2: the signer block before the MAC (the MAC binds it; the signature is in the trailer). */
+static capsa_status parse_signer(capsa_hdr *h, capsa_cbs *cbs)
+{
+	uint16_t alg;
+
+	if (!capsa_cbs_get_u16(cbs, &alg) || !capsa_cbs_copy(cbs, h->signer, sizeof h->signer))
+		return CAPSA_ERR_DECODE;
+	return alg == HDR_SIG_ED25519 ? CAPSA_OK : CAPSA_ERR_UNSUPPORTED;
+}
+
+/* v1: the signature block after the MAC; verified here since it needs no secret. */
 static capsa_status parse_signature(capsa_hdr *h, capsa_cbs *cbs)
 {
 	uint16_t alg;
@@ -132,10 +132,12 @@ static capsa_status parse_body(capsa_hdr *h, capsa_cbs *cbs)
 	for (size_t i = 0; i < num; i++)
 		if ((st = parse_stanza(&h->stanzas[i], cbs)) != CAPSA_OK)
 			return st;
+	if (h->version != HDR_VERSION_1 && capsa_hdr_signed(h) && (st = parse_signer(h, cbs)) != CAPSA_OK)
+		return st;
 	h->mac_offset = h->len - cbs->len;
 	if (!capsa_cbs_skip(cbs, HDR_MAC_BYTES))
 		return CAPSA_ERR_DECODE;
-	if ((h->flags & HDR_FLAG_SIGNED) != 0 && (st = parse_signature(h, cbs)) != CAPSA_OK)
+	if (h->version == HDR_VERSION_1 && capsa_hdr_signed(h) && (st = parse_signature(h, cbs)) != CAPSA_OK)
 		return st;
 	return cbs->len == 0 ? CAPSA_OK : CAPSA_ERR_DECODE;
 }
@@ -173,13 +175,14 @@ capsa_status capsa_hdr_info(capsa_header_info *out, const capsa_hdr *h)
 	memset(out, 0, sizeof *out);
 	if ((out->stanzas = calloc(h->num_stanzas, sizeof *out->stanzas)) == NULL)
 		return CAPSA_ERR_NOMEM;
-	out->version = HDR_VERSION;
+	out->version = h->version;
 	out->suite = h->suite;
 	out->chunk_bytes = CAPSA_CHUNK_BYTES;
 	out->plaintext_len = h->plaintext_len;
 	memcpy(out->content_id, h->content_id, sizeof out->content_id);
 	out->header_len = h->len;
-	out->signed_header = (h->flags & HDR_FLAG_SIGNED) != 0;
+	out->signed_header = capsa_hdr_signed(h);
+	out->copy = (h->flags & HDR_FLAG_COPY) != 0;
 	if (out->signed_header)
 		memcpy(out->signer, h->signer, sizeof out->signer);
 	out->num_stanzas = h->num_stanzas;

@@ -1,34 +1,13 @@
-/* Header inspection without keys, and the payload length arithmetic. */
+/* Header inspection without keys, from a buffer or a descriptor. */
 #include <capsa/container.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "container/header.h"
 #include "container/io.h"
-#include "stream/stream.h"
-
-const char *capsa_suite_name(capsa_suite suite)
-{
-	switch (suite) {
-	case CAPSA_SUITE_AES_256_GCM:
-		return "aes-256-gcm";
-	case CAPSA_SUITE_CHACHA20_POLY1305:
-		return "chacha20-poly1305";
-	}
-	return "unknown";
-}
-
-capsa_status capsa_suite_from_name(capsa_suite *out, const char *name)
-{
-	if (strcmp(name, "aes-256-gcm") == 0)
-		*out = CAPSA_SUITE_AES_256_GCM;
-	else if (strcmp(name, "chacha20-poly1305") == 0)
-		*out = CAPSA_SUITE_CHACHA20_POLY1305;
-	else
-		return CAPSA_ERR_UNSUPPORTED;
-	return CAPSA_OK;
-}
+#include "container/trailer.h"
 
 capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *buf, size_t len)
 {
@@ -43,13 +22,17 @@ capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *buf, size_
 	return st;
 }
 
-capsa_status capsa_inspect_fd(capsa_header_info *out, int fd)
+capsa_status capsa_inspect_fd(capsa_header_info *out, uint8_t **raw, size_t *raw_len, int fd)
 {
 	uint8_t pre[HDR_PREAMBLE_BYTES], *buf = NULL;
 	size_t got, full, more;
 	capsa_status st;
 
 	memset(out, 0, sizeof *out);
+	if (raw != NULL) {
+		*raw = NULL;
+		*raw_len = 0;
+	}
 	if ((st = capsa_read_full(fd, pre, sizeof pre, &got)) != CAPSA_OK ||
 	    (st = capsa_hdr_peek_len(&full, pre, got)) != CAPSA_OK)
 		return st;
@@ -58,28 +41,41 @@ capsa_status capsa_inspect_fd(capsa_header_info *out, int fd)
 	memcpy(buf, pre, sizeof pre);
 	if ((st = capsa_read_full(fd, buf + sizeof pre, full - sizeof pre, &more)) == CAPSA_OK)
 		st = capsa_inspect_buf(out, buf, sizeof pre + more);
+	if (st == CAPSA_OK && raw != NULL) {
+		*raw = buf; /* public: a header holds no secret */
+		*raw_len = full;
+		return CAPSA_OK;
+	}
 	free(buf);
 	return st;
 }
 
-uint64_t capsa_payload_len(uint64_t plaintext_len)
+capsa_status capsa_inspect_plaintext_len(uint64_t *out, const capsa_header_info *h, int fd)
 {
-	return capsa_stream_ciphertext_len(plaintext_len);
-}
-
-/* Every chunk but the last is full; the last holds 0..16383 bytes plus a tag. */
-capsa_status capsa_payload_plaintext_len(uint64_t *out, uint64_t payload_len)
-{
-	uint64_t body, full, rest;
+	struct stat sb;
+	uint8_t be[TRL_LEN_BYTES];
+	uint64_t size, tlen = 0;
+	size_t got;
+	capsa_status st;
 
 	*out = 0;
-	if (payload_len < CAPSA_STREAM_PREFIX_BYTES + CAPSA_AEAD_TAGBYTES)
+	if (h->plaintext_len != CAPSA_LENGTH_UNKNOWN) {
+		*out = h->plaintext_len;
+		return CAPSA_OK;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return CAPSA_ERR_IO;
+	size = (uint64_t)sb.st_size;
+	if (size < h->header_len)
 		return CAPSA_ERR_TRUNCATED;
-	body = payload_len - CAPSA_STREAM_PREFIX_BYTES;
-	full = body / CAPSA_STREAM_CHUNK_CT_BYTES;
-	rest = body % CAPSA_STREAM_CHUNK_CT_BYTES;
-	if (rest < CAPSA_AEAD_TAGBYTES)
-		return CAPSA_ERR_TRUNCATED;
-	*out = full * CAPSA_STREAM_CHUNK_BYTES + (rest - CAPSA_AEAD_TAGBYTES);
-	return CAPSA_OK;
+	if (h->version >= HDR_VERSION && h->signed_header) {
+		if ((st = capsa_pread_full(fd, be, sizeof be, size - sizeof be, &got)) != CAPSA_OK)
+			return st;
+		for (size_t i = 0; i < sizeof be; i++)
+			tlen = tlen << 8 | be[i];
+		if (got != sizeof be || tlen > size - h->header_len)
+			return CAPSA_ERR_TRAILER;
+		size -= tlen;
+	}
+	return capsa_payload_plaintext_len(out, size - h->header_len);
 }

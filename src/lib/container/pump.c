@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "container/io.h"
+#include "container/open_fd.h"
 
 /*
  * Mapped bytes per window: several engine batches, so the workers rarely wait
@@ -133,7 +134,10 @@ capsa_status capsa_open_fd(capsa_open *o, int in_fd, capsa_progress progress, vo
                            bool *input_failed)
 {
 	pump p = {open_write, o, progress, progress_arg, false};
-	capsa_status st = pump_fd(&p, in_fd);
+	capsa_status st;
+
+	capsa_open_use_fd(o, in_fd); /* a signed copy's origin is read ahead from the file */
+	st = pump_fd(&p, in_fd);
 
 	if (st == CAPSA_OK)
 		st = capsa_open_finish(o);

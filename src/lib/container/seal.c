@@ -5,10 +5,13 @@
 #include <string.h>
 
 #include "container/header.h"
+#include "container/payload.h"
+#include "container/sign.h"
 #include "stream/stream.h"
 
 struct capsa_seal {
 	capsa_stream_enc *enc;
+	seal_signing *signing; /* signed files: hashes both trees, writes the trailer */
 	uint64_t declared; /* CAPSA_LENGTH_UNKNOWN or the exact length promised */
 	uint64_t written;
 	bool dead;
@@ -23,6 +26,8 @@ static capsa_status check_opts(const capsa_seal_opts *o, capsa_suite *suite)
 	    o->num_routes > CAPSA_STANZA_MAX - o->num_recipients || (o->num_recipients > 0 && o->recipients == NULL) ||
 	    (o->num_routes > 0 && o->routes == NULL))
 		return CAPSA_ERR_ARG;
+	if (o->origin != NULL && o->signer == NULL)
+		return CAPSA_ERR_ARG; /* a copy is signed by its maker */
 	return capsa_suite_alg(&alg, *suite) == CAPSA_OK ? CAPSA_OK : CAPSA_ERR_ARG;
 }
 
@@ -32,7 +37,7 @@ static capsa_status start(capsa_seal *s, const capsa_seal_opts *o, capsa_suite s
 {
 	capsa_hdr_params hp = {.suite = suite, .plaintext_len = o->plaintext_len, .recipients = o->recipients,
 	                       .num_recipients = o->num_recipients, .routes = o->routes,
-	                       .num_routes = o->num_routes, .signer = o->signer};
+	                       .num_routes = o->num_routes, .signer = o->signer, .copy = o->origin != NULL};
 	uint8_t context[HDR_CONTEXT_BYTES], *hdr = NULL;
 	size_t hdr_len = 0;
 	capsa_stream_params sp = {.key = cek, .key_len = CAPSA_CEK_BYTES, .context = context,
@@ -45,6 +50,12 @@ static capsa_status start(capsa_seal *s, const capsa_seal_opts *o, capsa_suite s
 	    (st = capsa_hdr_build(&hdr, &hdr_len, &hp, cek)) != CAPSA_OK ||
 	    (st = capsa_hdr_context(context, hdr, hdr_len)) != CAPSA_OK || (st = sink(arg, hdr, hdr_len)) != CAPSA_OK)
 		goto out;
+	if (o->signer != NULL) {
+		if ((st = seal_signing_new(&s->signing, o, &hp, cek, hdr, hdr_len, sink, arg)) != CAPSA_OK)
+			goto out;
+		sink = seal_signing_sink;
+		arg = s->signing;
+	}
 	st = capsa_stream_enc_new(&s->enc, &sp, NULL, sink, arg);
 out:
 	free(hdr); /* public: the header holds no secret */
@@ -86,6 +97,10 @@ capsa_status capsa_seal_write(capsa_seal *s, const uint8_t *pt, size_t len)
 		return CAPSA_ERR_ARG;
 	}
 	s->written += len;
+	if (s->signing != NULL && (st = seal_signing_plaintext(s->signing, pt, len)) != CAPSA_OK) {
+		s->dead = true;
+		return st;
+	}
 	if ((st = capsa_stream_enc_write(s->enc, pt, len)) != CAPSA_OK)
 		s->dead = true;
 	return st;
@@ -101,6 +116,8 @@ capsa_status capsa_seal_finish(capsa_seal *s)
 	}
 	s->dead = true;
 	st = capsa_stream_enc_finish(s->enc);
+	if (st == CAPSA_OK && s->signing != NULL)
+		st = seal_signing_finish(s->signing);
 	return st;
 }
 
@@ -109,5 +126,6 @@ void capsa_seal_free(capsa_seal *s)
 	if (s == NULL)
 		return;
 	capsa_stream_enc_free(s->enc);
+	seal_signing_free(s->signing);
 	free(s);
 }

@@ -21,6 +21,9 @@ const char *capsa_status_str(capsa_status st)
 	case CAPSA_ERR_SIGNATURE: return "signature verification failed";
 	case CAPSA_ERR_PROOF: return "proof verification failed";
 	case CAPSA_ERR_KEY: return "invalid key";
+	case CAPSA_ERR_SIGNER: return "not signed by the required signer";
+	case CAPSA_ERR_TRAILER: return "signed trailer malformed or inconsistent with the file";
+	case CAPSA_ERR_TREE: return "payload differs from what the signer signed";
 	case CAPSA_ERR_THRESHOLD: return "not enough valid capsule fragments";
 	case CAPSA_ERR_MISMATCH: return "objects do not belong together";
 	case CAPSA_ERR_EVIDENCE: return "attestation evidence does not verify";

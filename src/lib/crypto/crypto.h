@@ -40,6 +40,19 @@ capsa_status capsa_sha256(uint8_t out[CAPSA_SHA256_BYTES], const void *data, siz
 capsa_status capsa_hmac_sha256(uint8_t out[CAPSA_SHA256_BYTES], const uint8_t *key, size_t key_len,
                                const uint8_t *msg, size_t msg_len) CAPSA_MUST_CHECK;
 
+/*
+ * A keyed HMAC-SHA256 for many messages under one key (the per-chunk
+ * commitments): new sets the key, start begins a message, final ends it.
+ */
+typedef struct capsa_hmac capsa_hmac;
+
+capsa_status capsa_hmac_sha256_new(capsa_hmac **out, const uint8_t *key, size_t key_len) CAPSA_MUST_CHECK;
+capsa_status capsa_hmac_sha256_start(capsa_hmac *h) CAPSA_MUST_CHECK;
+capsa_status capsa_hmac_sha256_update(capsa_hmac *h, const void *data, size_t len) CAPSA_MUST_CHECK;
+capsa_status capsa_hmac_sha256_final(capsa_hmac *h, uint8_t out[CAPSA_SHA256_BYTES]) CAPSA_MUST_CHECK;
+/* Wipes the key and frees |h|; NULL is fine. */
+void capsa_hmac_sha256_free(capsa_hmac *h);
+
 /* HKDF-Extract: |salt| may be NULL with |salt_len| 0 (a string of zeros is used). */
 capsa_status capsa_hkdf_extract(uint8_t prk[CAPSA_SHA256_BYTES], const uint8_t *salt, size_t salt_len,
                                 const uint8_t *ikm, size_t ikm_len) CAPSA_MUST_CHECK;

@@ -2,6 +2,7 @@
 #include "crypto/crypto.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -18,6 +19,68 @@ capsa_status capsa_hmac_sha256(uint8_t out[CAPSA_SHA256_BYTES], const uint8_t *k
 	         out, &out_len) == NULL)
 		return CAPSA_ERR_INTERNAL;
 	return out_len == CAPSA_SHA256_BYTES ? CAPSA_OK : CAPSA_ERR_INTERNAL;
+}
+
+struct capsa_hmac {
+	EVP_MAC_CTX *ctx;
+};
+
+static EVP_MAC *hmac_alg;
+static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
+
+static void hmac_fetch(void)
+{
+	hmac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+capsa_status capsa_hmac_sha256_new(capsa_hmac **out, const uint8_t *key, size_t key_len)
+{
+	OSSL_PARAM params[2];
+	capsa_hmac *h;
+
+	*out = NULL;
+	pthread_once(&hmac_once, hmac_fetch);
+	if (hmac_alg == NULL)
+		return CAPSA_ERR_INTERNAL;
+	if ((h = calloc(1, sizeof *h)) == NULL || (h->ctx = EVP_MAC_CTX_new(hmac_alg)) == NULL) {
+		free(h);
+		return CAPSA_ERR_NOMEM;
+	}
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	/* the first init sets the key; later ones (start) reuse it */
+	if (EVP_MAC_init(h->ctx, key_len ? key : no_bytes, key_len, params) != 1) {
+		capsa_hmac_sha256_free(h);
+		return CAPSA_ERR_INTERNAL;
+	}
+	*out = h;
+	return CAPSA_OK;
+}
+
+capsa_status capsa_hmac_sha256_start(capsa_hmac *h)
+{
+	return EVP_MAC_init(h->ctx, NULL, 0, NULL) == 1 ? CAPSA_OK : CAPSA_ERR_INTERNAL;
+}
+
+capsa_status capsa_hmac_sha256_update(capsa_hmac *h, const void *data, size_t len)
+{
+	return len == 0 || EVP_MAC_update(h->ctx, data, len) == 1 ? CAPSA_OK : CAPSA_ERR_INTERNAL;
+}
+
+capsa_status capsa_hmac_sha256_final(capsa_hmac *h, uint8_t out[CAPSA_SHA256_BYTES])
+{
+	size_t len = 0;
+	return EVP_MAC_final(h->ctx, out, &len, CAPSA_SHA256_BYTES) == 1 && len == CAPSA_SHA256_BYTES
+	               ? CAPSA_OK
+	               : CAPSA_ERR_INTERNAL;
+}
+
+void capsa_hmac_sha256_free(capsa_hmac *h)
+{
+	if (h == NULL)
+		return;
+	EVP_MAC_CTX_free(h->ctx); /* OpenSSL cleanses the key it holds */
+	free(h);
 }
 
 static EVP_KDF *hkdf_alg;

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "container/header.h"
-#include "container/io.h"
 #include "grant/grant_internal.h"
 
 /* The first umbral stanza of a parsed header. */
@@ -31,32 +30,6 @@ capsa_status capsa_umbral_stanza_find(capsa_umbral_stanza *out, const uint8_t *b
 		st = stanza_in(out, &h);
 	capsa_hdr_cleanup(&h);
 	return st;
-}
-
-capsa_status capsa_header_read_fd(uint8_t **out, size_t *len, int fd)
-{
-	uint8_t pre[HDR_PREAMBLE_BYTES], *buf = NULL;
-	size_t got = 0, full = 0;
-	capsa_status st;
-
-	*out = NULL;
-	*len = 0;
-	if ((st = capsa_read_full(fd, pre, sizeof pre, &got)) != CAPSA_OK ||
-	    (st = capsa_hdr_peek_len(&full, pre, got)) != CAPSA_OK)
-		return st;
-	if ((buf = malloc(full)) == NULL)
-		return CAPSA_ERR_NOMEM;
-	memcpy(buf, pre, sizeof pre);
-	if ((st = capsa_read_full(fd, buf + sizeof pre, full - sizeof pre, &got)) == CAPSA_OK &&
-	    got != full - sizeof pre)
-		st = CAPSA_ERR_TRUNCATED;
-	if (st != CAPSA_OK) {
-		free(buf);
-		return st;
-	}
-	*out = buf;
-	*len = full;
-	return CAPSA_OK;
 }
 
 /*

@@ -125,7 +125,8 @@ void capsa_identity_list_free(capsa_identity *ids, size_t num)
 
 capsa_status capsa_identity_file_format(char *out, size_t out_size, const capsa_identity *id, time_t created)
 {
-	char when[32], recipient[CAPSA_RECIPIENT_STRLEN + 1], secret[CAPSA_IDENTITY_STRLEN + 1];
+	char when[32], recipient[CAPSA_RECIPIENT_STRLEN + 1], signer[CAPSA_SIGNER_STRLEN + 1];
+	char secret[CAPSA_IDENTITY_STRLEN + 1];
 	capsa_recipient r;
 	struct tm tm;
 	capsa_status st = CAPSA_ERR_RANGE;
@@ -137,9 +138,11 @@ capsa_status capsa_identity_file_format(char *out, size_t out_size, const capsa_
 	if (gmtime_r(&created, &tm) == NULL || strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return CAPSA_ERR_ARG;
 	if ((st = capsa_recipient_encode(recipient, sizeof recipient, &r)) != CAPSA_OK ||
+	    (st = capsa_signer_encode(signer, sizeof signer, id->ed25519_public)) != CAPSA_OK ||
 	    (st = capsa_identity_encode(secret, sizeof secret, id)) != CAPSA_OK)
 		goto out;
-	n = snprintf(out, out_size, "# created: %s\n# recipient: %s\n%s\n", when, recipient, secret);
+	n = snprintf(out, out_size, "# created: %s\n# recipient: %s\n# signer: %s\n%s\n", when, recipient, signer,
+	             secret);
 	st = (n > 0 && (size_t)n < out_size) ? CAPSA_OK : CAPSA_ERR_RANGE;
 out:
 	capsa_wipe(secret, sizeof secret);

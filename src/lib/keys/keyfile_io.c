@@ -135,3 +135,34 @@ capsa_status capsa_recipient_file_read(capsa_recipient **out, size_t *num_out, c
 	free(text); /* public: not wiped */
 	return st;
 }
+
+capsa_status capsa_signer_read(uint8_t key[32], const char *arg)
+{
+	static const char prefix[] = "capsasig1";
+	char *text = NULL;
+	size_t len = 0, pos = 0;
+	capsa_status st;
+
+	memset(key, 0, 32);
+	if (strncmp(arg, prefix, sizeof prefix - 1) == 0)
+		return capsa_signer_decode(key, arg, strlen(arg));
+	if ((st = read_small_file(&text, &len, CAPSA_KEYS_FILE_MAX + 1, arg)) != CAPSA_OK)
+		return st;
+	st = CAPSA_ERR_DECODE;
+	/* the first line that is not blank or a comment */
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len, start = pos;
+		pos = nl ? end + 1 : len;
+		while (start < end && (text[start] == ' ' || text[start] == '\t'))
+			start++;
+		while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r'))
+			end--;
+		if (start == end || text[start] == '#')
+			continue;
+		st = capsa_signer_decode(key, text + start, end - start);
+		break;
+	}
+	free(text); /* public: not wiped */
+	return st;
+}

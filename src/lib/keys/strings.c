@@ -12,11 +12,14 @@
 
 #define RECIPIENT_HRP "capsa"
 #define IDENTITY_HRP "capsa-secret-key-"
+#define SIGNER_HRP "capsasig"
 
 /* Type 0x01: X25519 public key || compressed secp256k1 public key / the 32-byte seed. */
 #define KEY_TYPE_V1 0x01
 #define RECIPIENT_V1_BYTES (1 + CAPSA_X25519_KEYBYTES + CAPSA_SECP256K1_PUBLICBYTES)
 #define IDENTITY_V1_BYTES (1 + CAPSA_IDENTITY_SEEDBYTES)
+/* Type 0x01: an Ed25519 public key. */
+#define SIGNER_V1_BYTES (1 + 32)
 
 /* Longer than any key string we write, so a future type decodes far enough to be named unsupported. */
 #define KEY_STRING_MAX 1024
@@ -99,5 +102,29 @@ capsa_status capsa_identity_decode(capsa_identity *id, const char *str, size_t s
 	if (st == CAPSA_OK)
 		st = capsa_identity_from_seed(id, payload + 1);
 	capsa_wipe(payload, sizeof payload);
+	return st;
+}
+
+capsa_status capsa_signer_encode(char *out, size_t out_size, const uint8_t key[32])
+{
+	uint8_t payload[SIGNER_V1_BYTES];
+
+	payload[0] = KEY_TYPE_V1;
+	memcpy(payload + 1, key, 32);
+	return capsa_bech32_encode(out, out_size, SIGNER_HRP, payload, sizeof payload, false);
+}
+
+capsa_status capsa_signer_decode(uint8_t key[32], const char *str, size_t str_len)
+{
+	uint8_t payload[KEY_STRING_MAX];
+	size_t len = 0;
+	capsa_status st = decode_key_string(payload, sizeof payload, &len, SIGNER_HRP, false, str, str_len);
+
+	if (st == CAPSA_OK && len != SIGNER_V1_BYTES)
+		st = CAPSA_ERR_DECODE;
+	if (st == CAPSA_OK)
+		memcpy(key, payload + 1, 32);
+	else
+		memset(key, 0, 32);
 	return st;
 }
