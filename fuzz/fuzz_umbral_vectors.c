@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "umbral/vectors.h"
+#include "umbral-vectors/vectors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -191,9 +191,10 @@ static void add_bstr(capsa_cbb *b, const uint8_t *p, size_t n)
 	capsa_cbb_add_bytes(b, p, n);
 }
 
-/* A document payload with PCR0-2, |leaf| and the bundle |ca|[0..n), user_data = nonce = 32 bytes of 0x01. */
-static void build_payload(capsa_cbb *b, const uint8_t *leaf, size_t leaf_len, uint8_t *const *ca, const size_t *ca_len,
-                          size_t n)
+/* A document payload made at |timestamp_ms| with PCR0-2 (48 bytes of 0x42), |leaf| and the bundle |ca|[0..n),
+ * user_data = nonce = 32 bytes of 0x01. */
+static void build_payload(capsa_cbb *b, uint64_t timestamp_ms, const uint8_t *leaf, size_t leaf_len,
+                          uint8_t *const *ca, const size_t *ca_len, size_t n)
 {
 	uint8_t pcr[48];
 
@@ -201,7 +202,7 @@ static void build_payload(capsa_cbb *b, const uint8_t *leaf, size_t leaf_len, ui
 	capsa_cbor_add_head(b, CAPSA_CBOR_MAP, 8);
 	add_tstr(b, "module_id"), add_tstr(b, "i-test-enc");
 	add_tstr(b, "digest"), add_tstr(b, "SHA384");
-	add_tstr(b, "timestamp"), capsa_cbor_add_head(b, CAPSA_CBOR_UINT, 1725719859545ULL);
+	add_tstr(b, "timestamp"), capsa_cbor_add_head(b, CAPSA_CBOR_UINT, timestamp_ms);
 	add_tstr(b, "pcrs"), capsa_cbor_add_head(b, CAPSA_CBOR_MAP, 3);
 	for (uint64_t i = 0; i < 3; i++)
 		capsa_cbor_add_head(b, CAPSA_CBOR_UINT, i), add_bstr(b, pcr, sizeof pcr);
@@ -237,9 +238,9 @@ static uint8_t *build_cose(EVP_PKEY *key, const uint8_t *payload, size_t payload
 	return out;
 }
 
-/* Builds, signs with |leaf_key| and verifies a document; returns the status. */
-static capsa_status verify_built(EVP_PKEY *leaf_key, const uint8_t *leaf, size_t leaf_len, uint8_t *const *ca,
-                                 const size_t *ca_len, size_t n, capsa_attest_result *res)
+/* Builds, signs with |leaf_key| and verifies a document made at |timestamp_ms|; returns the status. */
+static capsa_status verify_built_at(uint64_t timestamp_ms, EVP_PKEY *leaf_key, const uint8_t *leaf, size_t leaf_len,
+                                    uint8_t *const *ca, const size_t *ca_len, size_t n, capsa_attest_result *res)
 {
 	capsa_cbb b;
 	uint8_t *payload, *doc;
@@ -247,7 +248,7 @@ static capsa_status verify_built(EVP_PKEY *leaf_key, const uint8_t *leaf, size_t
 	capsa_status st;
 
 	capsa_cbb_init(&b, 4096);
-	build_payload(&b, leaf, leaf_len, ca, ca_len, n);
+	build_payload(&b, timestamp_ms, leaf, leaf_len, ca, ca_len, n);
 	if (!capsa_cbb_finish(&b, &payload, &payload_len))
 		abort();
 	doc = build_cose(leaf_key, payload, payload_len, &doc_len);
@@ -255,6 +256,12 @@ static capsa_status verify_built(EVP_PKEY *leaf_key, const uint8_t *leaf, size_t
 	free(payload);
 	free(doc);
 	return st;
+}
+
+static capsa_status verify_built(EVP_PKEY *leaf_key, const uint8_t *leaf, size_t leaf_len, uint8_t *const *ca,
+                                 const size_t *ca_len, size_t n, capsa_attest_result *res)
+{
+	return verify_built_at(1725719859545ULL, leaf_key, leaf, leaf_len, ca, ca_len, n, res);
 }
 
 /* A freshly generated root in place of AWS's, and under AWS's root, is refused by the chain check alone. */
@@ -278,6 +285,46 @@ static void test_wrong_root(void)
 	CHECK_STATUS(verify_built(leaf_key, leaf, leaf_len, ca, ca_len, 2, &res), CAPSA_ERR_CERT);
 	CHECK(check_failed(&res, "cert-chain") && check_passed(&res, "cose-signature"));
 	OPENSSL_free(ca[1]);
+	OPENSSL_free(leaf);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(leaf_key);
+}
+
+/*
+ * A document made in the first second of 1970 (timestamp 1..999 ms) has a
+ * signed time, second 0, and the maximum age judges it by that time: it is
+ * not a document without a time, whose freshness would rest on the nonce. The
+ * document is signed under a fresh CA (AWS's key cannot sign it here), so its
+ * chain fails, but the parser and the result it fills are the real ones.
+ */
+static void test_first_second(void)
+{
+	static const char policy[] = "{\"version\": 1, \"require_nonce\": true, \"max_age_seconds\": 600,"
+	                             " \"platforms\": {\"nitro\": {\"measurements\": [\"4242424242424242424242424242"
+	                             "42424242424242424242424242424242424242424242424242424242424242424242\"]}}}";
+	EVP_PKEY *ca_key = fresh_p384_key(), *leaf_key = fresh_p384_key();
+	size_t ca_len, leaf_len;
+	uint8_t *ca, *leaf;
+	capsa_attest_policy pol;
+	capsa_attest_result res;
+
+	ca = fresh_cert(ca_key, NULL, "aws.nitro-enclaves", "aws.nitro-enclaves", true, &ca_len);
+	leaf = fresh_cert(leaf_key, ca_key, "i-test-enc", "aws.nitro-enclaves", false, &leaf_len);
+	CHECK_OK(capsa_policy_parse(&pol, policy, strlen(policy), NULL, 0));
+	for (uint64_t ms = 1; ms < 1000; ms += 998) {
+		check_context("timestamp %llu ms", (unsigned long long)ms);
+		CHECK_STATUS(verify_built_at(ms, leaf_key, leaf, leaf_len, &ca, &ca_len, 1, &res), CAPSA_ERR_CERT);
+		CHECK(check_passed(&res, "document-format") && check_passed(&res, "cose-signature"));
+		CHECK(res.has_timestamp && res.timestamp == 0);
+		CHECK_STATUS(capsa_policy_apply(&pol, NULL, AT_PROD, &res), CAPSA_ERR_POLICY);
+		CHECK(check_passed(&res, "policy-measurement"));
+		CHECK(check_failed(&res, "policy-age") && strstr(find_check(&res, "policy-age")->detail, "1725719859 s old"));
+	}
+	check_context("timestamp 1000 ms");
+	CHECK_STATUS(verify_built_at(1000, leaf_key, leaf, leaf_len, &ca, &ca_len, 1, &res), CAPSA_ERR_CERT);
+	CHECK(res.has_timestamp && res.timestamp == 1);
+	check_context("%s", "");
+	OPENSSL_free(ca);
 	OPENSSL_free(leaf);
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(leaf_key);
@@ -334,6 +381,7 @@ int main(void)
 	test_binding_mismatch();
 	test_length();
 	test_wrong_root();
+	test_first_second();
 	test_cbor();
 	free(prod);
 	free(dbg);

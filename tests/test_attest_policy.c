@@ -143,11 +143,11 @@ static void test_apply(void)
 	CHECK_STATUS(capsa_policy_apply(&pol, NULL, 1000, &res), CAPSA_ERR_POLICY);
 	CHECK(strcmp(first_failure(&res), "policy-platform") == 0 && !res.checks[1].passed);
 	res = result_of(CAPSA_PLATFORM_NITRO, "00ff", false, 0);
-	res.timestamp = 1000 - 601;
+	res.has_timestamp = true, res.timestamp = 1000 - 601;
 	CHECK_STATUS(capsa_policy_apply(&pol, NULL, 1000, &res), CAPSA_ERR_POLICY);
 	CHECK(strcmp(first_failure(&res), "policy-age") == 0);
 	res = result_of(CAPSA_PLATFORM_NITRO, "00ff", false, 0);
-	res.timestamp = 1000 - 600;
+	res.has_timestamp = true, res.timestamp = 1000 - 600;
 	CHECK_OK(capsa_policy_apply(&pol, NULL, 1000, &res));
 }
 

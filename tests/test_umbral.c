@@ -11,7 +11,7 @@
 #include <capsa/umbral.h>
 
 #include "check.h"
-#include "umbral/vectors.h"
+#include "umbral-vectors/vectors.h"
 
 #define REF "umbral/umbral-pre-0.10.0.json"
 

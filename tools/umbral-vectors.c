@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "umbral/vectors.h"
+#include "umbral-vectors/vectors.h"
 
 static char *read_all(const char *path, size_t *len)
 {

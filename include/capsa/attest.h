@@ -70,7 +70,8 @@ typedef struct capsa_attest_result {
 	uint8_t report_data[CAPSA_ATTEST_MAX_REPORT_DATA]; /* the binding field as found in the evidence */
 	size_t report_data_len;
 	uint64_t tcb;              /* SEV-SNP reported TCB; 0 where it does not apply */
-	int64_t timestamp;         /* when the evidence was made (unix seconds), 0 if it does not say */
+	bool has_timestamp;        /* the evidence carries a signed time of its making */
+	int64_t timestamp;         /* that time (unix seconds), which may be 0; 0 without one */
 	size_t num_checks;
 	capsa_attest_check checks[CAPSA_ATTEST_MAX_CHECKS];
 } capsa_attest_result;

@@ -181,7 +181,7 @@ static void print_text(const capsa_attest_result *res, const capsa_evidence *ev,
 	printf("%-13s %s\n", "debug", res->debug ? "yes" : "no");
 	if (res->platform == CAPSA_PLATFORM_SEV_SNP)
 		printf("%-13s 0x%016llx\n", "tcb", (unsigned long long)res->tcb);
-	if (res->timestamp != 0)
+	if (res->has_timestamp)
 		printf("%-13s %lld\n", "timestamp", (long long)res->timestamp);
 	printf("checks:\n");
 	for (size_t i = 0; i < res->num_checks; i++)

@@ -13,7 +13,8 @@ const fs = require('fs');
 const path = require('path');
 const nodeCrypto = require('crypto');
 
-// Record every draw the WASM makes, whichever source it picks (Web Crypto or node:crypto).
+// Record every draw the WASM makes, whichever source it picks: Web Crypto where the global
+// object has it (Node.js 19 and later), else node:crypto's randomFillSync (Node.js 18).
 let draws = null;
 function recorded(fill) {
   return function (buf) {
@@ -22,7 +23,7 @@ function recorded(fill) {
     return out;
   };
 }
-const web = globalThis.crypto;
+const web = globalThis.crypto || nodeCrypto.webcrypto; // Node.js 18 has no globalThis.crypto
 web.getRandomValues = recorded(web.getRandomValues.bind(web));
 nodeCrypto.randomFillSync = recorded(nodeCrypto.randomFillSync.bind(nodeCrypto));
 

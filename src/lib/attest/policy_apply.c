@@ -71,7 +71,7 @@ static void check_age(const capsa_attest_policy *pol, int64_t at, capsa_attest_r
 {
 	if (pol->max_age == 0) {
 		capsa_attest_check_add(res, "policy-age", true, "no maximum age set");
-	} else if (res->timestamp == 0) {
+	} else if (!res->has_timestamp) {
 		capsa_attest_check_add(res, "policy-age", pol->require_nonce, "%s",
 		                       pol->require_nonce ? "no signed time in the evidence: freshness rests on the nonce"
 		                                          : "no signed time in the evidence and no nonce required");

@@ -63,16 +63,27 @@ out:
 capsa_status capsa_umbral_encrypt(capsa_umbral_capsule *capsule, uint8_t *ct, const capsa_umbral_public_key *pk,
                                   const uint8_t *pt, size_t pt_len, const capsa_umbral_rng *rng)
 {
-	uint8_t key_seed[33];
+	uint8_t key_seed[33], aad[CAPSA_UMBRAL_CAPSULE_SIMPLE_BYTES];
 	capsa_ec_point a_pub;
 	capsa_status st = capsa_ec_point_parse(&a_pub, pk->bytes);
 
 	if (st == CAPSA_OK)
 		st = capsule_new(capsule, key_seed, &a_pub, rng);
-	if (st == CAPSA_OK)
-		st = umb_dem_seal(ct, key_seed, capsule, pt, pt_len, rng);
+	if (st == CAPSA_OK) {
+		capsa_umbral_capsule_to_bytes_simple(aad, capsule);
+		st = umb_dem_seal(ct, key_seed, aad, sizeof aad, pt, pt_len, rng);
+	}
 	capsa_wipe(key_seed, sizeof key_seed);
 	return st;
+}
+
+capsa_status umb_capsule_open(uint8_t *pt, const uint8_t key_seed[33], const capsa_umbral_capsule *capsule,
+                              const uint8_t *ct, size_t ct_len)
+{
+	uint8_t aad[CAPSA_UMBRAL_CAPSULE_SIMPLE_BYTES];
+
+	capsa_umbral_capsule_to_bytes_simple(aad, capsule);
+	return umb_dem_open(pt, key_seed, aad, sizeof aad, ct, ct_len);
 }
 
 capsa_status capsa_umbral_decrypt_original(uint8_t *pt, const capsa_umbral_secret_key *sk,
@@ -84,11 +95,11 @@ capsa_status capsa_umbral_decrypt_original(uint8_t *pt, const capsa_umbral_secre
 	capsa_status st;
 
 	if (ct_len < CAPSA_UMBRAL_DEM_OVERHEAD) /* the DEM's own length errors, before any work */
-		return umb_dem_open(pt, key_seed, capsule, ct, ct_len);
+		return umb_capsule_open(pt, key_seed, capsule, ct, ct_len);
 	if ((st = capsa_ec_scalar_parse(&a, sk->bytes)) == CAPSA_OK && (st = umb_capsule_points(ev, capsule)) == CAPSA_OK &&
 	    (st = capsa_ec_add(&sum, &ev[0], &ev[1])) == CAPSA_OK && (st = capsa_ec_mul(&sum, &sum, &a)) == CAPSA_OK) {
 		capsa_ec_point_encode(key_seed, &sum);
-		st = umb_dem_open(pt, key_seed, capsule, ct, ct_len);
+		st = umb_capsule_open(pt, key_seed, capsule, ct, ct_len);
 	}
 	capsa_ec_scalar_wipe(&a);
 	capsa_wipe(&sum, sizeof sum);

@@ -148,7 +148,7 @@ capsa_status capsa_umbral_decrypt_reencrypted(uint8_t *pt, const capsa_umbral_se
 	if ((st = lagrange(lambda, inv, x, n)) != CAPSA_OK || (st = combine(&ep, &vp, cfrags, lambda, n)) != CAPSA_OK ||
 	    (st = check_and_seed(seed, capsule, &a_pub, &ep, &vp, &r.d, &inv[n])) != CAPSA_OK)
 		goto out;
-	st = umb_dem_open(pt, seed, capsule, ct, ct_len);
+	st = umb_capsule_open(pt, seed, capsule, ct, ct_len);
 out:
 	if (x != NULL)
 		capsa_wipe(x, n * sizeof *x);

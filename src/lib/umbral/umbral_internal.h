@@ -54,11 +54,14 @@ capsa_status umb_kfrag_sig_digest(uint8_t digest[32], const uint8_t id[32], cons
 capsa_status umb_sign_digest(uint8_t sig[64], const capsa_ec_scalar *sk, const uint8_t digest[32],
                              const capsa_umbral_rng *rng) CAPSA_MUST_CHECK;
 
-/* The DEM under a 33-byte key seed, AAD = the capsule's simple form; |ct| = nonce ‖ ct ‖ tag. */
-capsa_status umb_dem_seal(uint8_t *ct, const uint8_t key_seed[33], const capsa_umbral_capsule *capsule,
+/* The DEM under a 33-byte key seed and associated data |aad|; |ct| = nonce ‖ ct ‖ tag. */
+capsa_status umb_dem_seal(uint8_t *ct, const uint8_t key_seed[33], const uint8_t *aad, size_t aad_len,
                           const uint8_t *pt, size_t pt_len, const capsa_umbral_rng *rng) CAPSA_MUST_CHECK;
-capsa_status umb_dem_open(uint8_t *pt, const uint8_t key_seed[33], const capsa_umbral_capsule *capsule,
+capsa_status umb_dem_open(uint8_t *pt, const uint8_t key_seed[33], const uint8_t *aad, size_t aad_len,
                           const uint8_t *ct, size_t ct_len) CAPSA_MUST_CHECK;
+/* umb_capsule_open opens |ct| with the DEM under |key_seed|, bound to |capsule| (its simple form as AAD). */
+capsa_status umb_capsule_open(uint8_t *pt, const uint8_t key_seed[33], const capsa_umbral_capsule *capsule,
+                              const uint8_t *ct, size_t ct_len) CAPSA_MUST_CHECK;
 
 /* umb_capsule_points gives E and V of |c|, from its cache when that matches e and v. */
 capsa_status umb_capsule_points(capsa_ec_point ev[2], const capsa_umbral_capsule *c) CAPSA_MUST_CHECK;

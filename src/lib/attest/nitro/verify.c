@@ -139,6 +139,7 @@ static bool fill_result(const capsa_nitro_doc *doc, capsa_attest_result *res)
 	memcpy(res->measurement, doc->pcr[0].data, CAPSA_NITRO_PCR_BYTES);
 	res->measurement_len = CAPSA_NITRO_PCR_BYTES;
 	res->debug = all_zero(&doc->pcr[0]) && all_zero(&doc->pcr[1]) && all_zero(&doc->pcr[2]);
+	res->has_timestamp = true; /* required by the document, and signed; below 1000 ms it is second 0 */
 	res->timestamp = (int64_t)(doc->timestamp_ms / 1000);
 	if (doc->has_user_data) { /* the first 64 bytes; the report-data check sees all of it */
 		res->report_data_len = doc->user_data.len < CAPSA_ATTEST_MAX_REPORT_DATA ? doc->user_data.len

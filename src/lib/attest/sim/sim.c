@@ -77,6 +77,7 @@ static bool parse_statement(const capsa_evidence_item *it, capsa_attest_result *
 		return false;
 	res->measurement_len = mlen;
 	res->report_data_len = CAPSA_ATTEST_BINDING_BYTES;
+	res->has_timestamp = true; /* the statement always signs one */
 	res->timestamp = (int64_t)ts;
 	return true;
 }

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "umbral/vectors_internal.h"
+#include "umbral-vectors/vectors_internal.h"
 
 typedef struct case_keys {
 	capsa_umbral_secret_key dsk, rsk, ssk;

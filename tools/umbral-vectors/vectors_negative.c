@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "umbral/vectors_internal.h"
+#include "umbral-vectors/vectors_internal.h"
 
 static const struct {
 	const char *message;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "umbral/umbral_internal.h"
-#include "umbral/vectors_internal.h"
+#include "umbral-vectors/vectors_internal.h"
 
 static void check_skf(checker *c, const json_t *v)
 {

@@ -1,8 +1,9 @@
 /*
- * umbral/vectors.h - the umbral-interop-vectors/v1 file format: a checker
- * that runs every case of such a file against capsa's Umbral, and an emitter
- * that writes one from capsa's own outputs. Used by the umbral-vectors tool,
- * the tests and the fuzz target of the checker. Not part of the public API.
+ * umbral-vectors/vectors.h - the umbral-interop-vectors/v1 file format: a
+ * checker that runs every case of such a file against capsa's Umbral, and an
+ * emitter that writes one from capsa's own outputs. Test tooling, not part of
+ * libcapsa: a static library that the umbral-vectors tool, the tests and the
+ * fuzz target of the checker link beside libcapsa's static archive.
  */
 #ifndef CAPSA_UMBRAL_VECTORS_H
 #define CAPSA_UMBRAL_VECTORS_H

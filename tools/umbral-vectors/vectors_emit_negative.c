@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "umbral/vectors_internal.h"
+#include "umbral-vectors/vectors_internal.h"
 
 static json_t *negative(const emitted *e, const char *name, const char *kind, const char *error)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
-#include "umbral/vectors_internal.h"
+#include "umbral-vectors/vectors_internal.h"
 
 static int nibble(char c)
 {

@@ -9,7 +9,7 @@
 
 #include "crypto/crypto.h"
 #include "umbral/umbral_internal.h"
-#include "umbral/vectors_internal.h"
+#include "umbral-vectors/vectors_internal.h"
 
 static capsa_status party(capsa_umbral_secret_key *sk, capsa_umbral_public_key *pk, json_t *o, const char *skey,
                           const char *pkey)

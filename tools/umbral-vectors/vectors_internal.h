@@ -1,11 +1,11 @@
-/* umbral/vectors_internal.h - what the checker's files share. */
+/* umbral-vectors/vectors_internal.h - what the checker's files share. */
 #ifndef CAPSA_UMBRAL_VECTORS_INTERNAL_H
 #define CAPSA_UMBRAL_VECTORS_INTERNAL_H
 
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "umbral/vectors.h"
+#include "umbral-vectors/vectors.h"
 
 typedef struct checker {
 	umb_vectors_result *res;

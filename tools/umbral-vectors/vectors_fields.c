@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "umbral/vectors_internal.h"
+#include "umbral-vectors/vectors_internal.h"
 
 void umb_v_record(checker *c, bool ok, const char *what)
 {
