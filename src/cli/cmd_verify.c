@@ -1,11 +1,14 @@
 /* capsa verify: check a signed file's signature, trees and every ciphertext byte, without any key. */
 #include <getopt.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#if CAPSA_WITH_JSON
+#include <jansson.h>
+#endif
 
 #include <capsa/container.h>
 #include <capsa/keys.h>
@@ -142,6 +145,7 @@ static int print_text(const struct verify_args *a, const capsa_verify_result *r,
 	return fflush(stdout) == 0 ? 0 : cli_fail("verify", "standard output", CAPSA_ERR_IO);
 }
 
+#if CAPSA_WITH_JSON
 static int print_json(const struct verify_args *a, const capsa_verify_result *r, const char *signer,
                       const char *origin, capsa_status st, int rc)
 {
@@ -169,6 +173,15 @@ static int print_json(const struct verify_args *a, const capsa_verify_result *r,
 	json_decref(o);
 	return rc;
 }
+#else
+static int print_json(const struct verify_args *a, const capsa_verify_result *r, const char *signer,
+                      const char *origin, capsa_status st, int rc)
+{
+	(void)a, (void)r, (void)signer, (void)origin, (void)st, (void)rc;
+	fprintf(stderr, "capsa verify: --json: this capsa was built without JSON support (CAPSA_WITH_JSON=OFF)\n");
+	return CLI_EXIT_FAIL;
+}
+#endif
 
 static int verify(const struct verify_args *a)
 {
