@@ -236,9 +236,11 @@ CAPSA_API capsa_status capsa_cfrag_file_parse(capsa_cfrag_file *cf, const uint8_
 
 /*
  * capsa_kfrag_file_write creates |path| (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600)
- * and writes |kf| to it: it never replaces or follows anything already there.
- * Returns CAPSA_OK, CAPSA_ERR_EXISTS, or CAPSA_ERR_IO (errno set; a partly
- * written file is removed).
+ * and writes |kf| to it: it never replaces a file or writes through a link to
+ * one; an existing device, FIFO or socket is written in place
+ * (capsa_secret_file_write, capsa/file.h). Returns CAPSA_OK,
+ * CAPSA_ERR_EXISTS, or CAPSA_ERR_IO (errno set; a partly written file is
+ * removed).
  */
 CAPSA_API capsa_status capsa_kfrag_file_write(const char *path, const capsa_kfrag_file *kf) CAPSA_MUST_CHECK;
 

@@ -27,7 +27,9 @@ static const char help[] =
 	"     stanza: the key sealed to it with HPKE. The payload is C2SP chunked\n"
 	"     encryption in 16 KiB chunks, sealed in parallel; memory stays bounded\n"
 	"     whatever the size of IN. With -o, the file is written beside OUT and\n"
-	"     renamed into place only when complete.\n"
+	"     renamed into place only when complete; a device, FIFO or socket OUT is\n"
+	"     written in place, a symbolic link followed (its target replaced), and an\n"
+	"     OUT that is IN or another file seal reads is refused (exit 13).\n"
 	"\n"
 	"     With --owner, the file also gets an umbral stanza: the key under an\n"
 	"     Umbral capsule to a delegating key derived for this file alone from the\n"
@@ -101,6 +103,7 @@ static int add_recipient_file(struct seal_args *a, const char *path)
 
 	if (st != CAPSA_OK)
 		return cli_key_fail("seal", path, line, st);
+	cli_input_note(path);
 	rc = add_recipients(a, rs, n);
 	free(rs);
 	return rc;
@@ -111,6 +114,7 @@ static int add_signer(struct seal_args *a, const char *path)
 	size_t line = 0;
 	capsa_status st = capsa_identity_file_read(&a->signer, &a->num_signer, path, &line);
 
+	cli_input_note(path);
 	return st == CAPSA_OK ? 0 : cli_key_fail("seal", path, line, st);
 }
 

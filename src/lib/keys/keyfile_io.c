@@ -1,9 +1,12 @@
 /*
- * Identity and recipients files on disk. A new identity file is created
- * O_EXCL|O_NOFOLLOW with mode 0600, so keygen never replaces a key or writes
- * through a planted symbolic link.
+ * Identity and recipients files on disk. An identity file is a secret output
+ * (capsa_secret_file_write): created O_EXCL|O_NOFOLLOW with mode 0600, so
+ * keygen never replaces a key or writes through a planted symbolic link; an
+ * existing device, FIFO or socket (/dev/stdout) is written in place.
  */
 #include <capsa/keys.h>
+
+#include <capsa/file.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,45 +17,17 @@
 
 #include "crypto/crypto.h"
 
-static capsa_status write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return CAPSA_ERR_IO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return CAPSA_OK;
-}
-
 capsa_status capsa_identity_file_write(const char *path, const capsa_identity *id)
 {
 	char text[CAPSA_IDENTITY_FILE_BYTES];
-	capsa_status st;
-	int fd = -1, saved;
+	capsa_status st = capsa_identity_file_format(text, sizeof text, id, time(NULL));
+	int saved;
 
-	st = capsa_identity_file_format(text, sizeof text, id, time(NULL));
-	if (st != CAPSA_OK)
-		goto out;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		st = (errno == EEXIST || errno == ELOOP) ? CAPSA_ERR_EXISTS : CAPSA_ERR_IO;
-		goto out;
-	}
-	st = write_all(fd, text, strlen(text));
-	if (st == CAPSA_OK && fsync(fd) != 0)
-		st = CAPSA_ERR_IO;
+	if (st == CAPSA_OK)
+		st = capsa_secret_file_write(path, text, strlen(text), NULL);
 	saved = errno;
-	if (close(fd) != 0 && st == CAPSA_OK)
-		st = CAPSA_ERR_IO, saved = errno;
-	if (st != CAPSA_OK)
-		(void)unlink(path); /* ours: O_EXCL created it */
-	errno = saved;
-out:
 	capsa_wipe(text, sizeof text);
+	errno = saved;
 	return st;
 }
 
