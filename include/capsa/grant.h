@@ -247,7 +247,8 @@ CAPSA_API capsa_status capsa_kfrag_file_write(const char *path, const capsa_kfra
 /*
  * capsa_grant_file_read reads a whole kfrag or cfrag file (at most
  * |max| bytes, one more is read to detect excess) into |buf|; |*len| gets
- * its size. Returns CAPSA_OK, CAPSA_ERR_IO or CAPSA_ERR_TRAILING.
+ * its size. Returns CAPSA_OK, CAPSA_ERR_IO, CAPSA_ERR_NOMEM or
+ * CAPSA_ERR_TRAILING (a file over |max| bytes).
  */
 CAPSA_API capsa_status capsa_grant_file_read(uint8_t *buf, size_t max, size_t *len,
                                              const char *path) CAPSA_MUST_CHECK;

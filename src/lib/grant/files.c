@@ -12,11 +12,9 @@
 #include <capsa/file.h>
 
 #include <errno.h>
-#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "container/io.h"
 #include "crypto/crypto.h"
 #include "wire/bytes.h"
 
@@ -152,21 +150,16 @@ capsa_status capsa_kfrag_file_write(const char *path, const capsa_kfrag_file *kf
 
 capsa_status capsa_grant_file_read(uint8_t *buf, size_t max, size_t *len, const char *path)
 {
-	uint8_t extra;
-	size_t got = 0, more = 0;
-	capsa_status st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+	uint8_t *bytes = NULL;
+	size_t n = 0;
+	capsa_status st = capsa_file_read(&bytes, &n, path, max);
 
 	*len = 0;
-	if (fd < 0)
-		return CAPSA_ERR_IO;
-	if ((st = capsa_read_full(fd, buf, max, &got)) == CAPSA_OK && got == max &&
-	    (st = capsa_read_full(fd, &extra, 1, &more)) == CAPSA_OK && more != 0)
-		st = CAPSA_ERR_TRAILING;
-	saved = errno;
-	close(fd);
-	errno = saved;
-	if (st == CAPSA_OK)
-		*len = got;
-	return st;
+	if (st != CAPSA_OK)
+		return st == CAPSA_ERR_RANGE ? CAPSA_ERR_TRAILING : st;
+	memcpy(buf, bytes, n);
+	*len = n;
+	capsa_wipe(bytes, n); /* a kfrag is a proxy's secret */
+	free(bytes);
+	return CAPSA_OK;
 }
