@@ -99,6 +99,18 @@ check "open -o a link to /proc/self/fd/1, into a pipe" cmp -s stdout.got pt.bin
 check "keygen -o a link to /proc/self/fd/1, into a pipe" valid_keygen stdout.key
 check "the link to /proc/self/fd/1 is still a link" [ -L stdout.link ]
 
+# ---- a terminal named by -o: seal and reencrypt refuse binary output to it,
+# as they refuse it on standard output
+if command -v python3 > /dev/null; then
+	on_tty() { python3 -c 'import os, pty, subprocess, sys
+m, s = pty.openpty()
+sys.exit(subprocess.call(sys.argv[1:] + ["-o", os.ttyname(s)]))' "$@"; }
+	expect_exit 2 "seal -o a terminal" on_tty "$CAPSA" seal -r "$rec" pt.bin
+	says "terminal"
+	expect_exit 2 "reencrypt -o a terminal" on_tty "$CAPSA" reencrypt --kfrag g/1.kfrag f.capsa
+	says "terminal"
+fi
+
 # ---- a symbolic link: followed, its target replaced, the link kept
 for v in $verbs; do
 	mkdir -p link_$v/a link_$v/b

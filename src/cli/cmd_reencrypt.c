@@ -106,6 +106,12 @@ static int write_cfrag(const char *path, const capsa_cfrag_file *cf)
 	capsa_cfrag_file_serialize(bytes, cf);
 	if ((rc = cli_out_open(&out, "reencrypt", path, 0, -1)) != 0)
 		return rc;
+	if (isatty(out.fd)) {
+		cli_out_abort(&out);
+		fprintf(stderr, "capsa reencrypt: %s: refusing to write binary output to a terminal\n",
+		        path ? path : "standard output");
+		return CLI_EXIT_USAGE;
+	}
 	st = capsa_sink_fd(&out.fd, bytes, sizeof bytes);
 	if (st != CAPSA_OK) {
 		cli_out_abort(&out);

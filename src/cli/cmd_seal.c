@@ -193,6 +193,10 @@ static int seal_stream(void *arg, int in_fd, cli_out *out)
 	bool read_failed = false;
 	capsa_status st;
 
+	if (isatty(out->fd)) {
+		fprintf(stderr, "capsa seal: %s: refusing to write binary output to a terminal\n", out_name);
+		return CLI_EXIT_USAGE;
+	}
 	a->opts.plaintext_len = fstat(in_fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size
 	                                                                       : CAPSA_LENGTH_UNKNOWN;
 	a->opts.recipients = a->recipients;
