@@ -102,9 +102,13 @@ check "the link to /proc/self/fd/1 is still a link" [ -L stdout.link ]
 # ---- a terminal named by -o: seal and reencrypt refuse binary output to it,
 # as they refuse it on standard output
 if command -v python3 > /dev/null; then
+	# a capsa that wrote to the terminal would fill it and block: 30 s at most
 	on_tty() { python3 -c 'import os, pty, subprocess, sys
 m, s = pty.openpty()
-sys.exit(subprocess.call(sys.argv[1:] + ["-o", os.ttyname(s)]))' "$@"; }
+try:
+    sys.exit(subprocess.call(sys.argv[1:] + ["-o", os.ttyname(s)], timeout=30))
+except subprocess.TimeoutExpired:
+    sys.exit(124)' "$@"; }
 	expect_exit 2 "seal -o a terminal" on_tty "$CAPSA" seal -r "$rec" pt.bin
 	says "terminal"
 	expect_exit 2 "reencrypt -o a terminal" on_tty "$CAPSA" reencrypt --kfrag g/1.kfrag f.capsa
