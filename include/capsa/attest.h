@@ -232,11 +232,12 @@ CAPSA_API capsa_status capsa_sim_keygen(uint8_t seed[CAPSA_SIM_SEEDBYTES],
 CAPSA_API void capsa_sim_key_encode(char out[CAPSA_SIM_KEYFILE_BYTES + 1], const uint8_t seed[CAPSA_SIM_SEEDBYTES]);
 
 /*
- * capsa_sim_key_write creates |path| (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600)
- * and writes the key file for |seed| to it, as capsa_identity_file_write does
- * for identities: it never replaces or follows anything already there.
- * Returns CAPSA_OK, CAPSA_ERR_EXISTS if |path| exists (also as a symbolic
- * link), or CAPSA_ERR_IO (errno set; a partly written file is removed).
+ * capsa_sim_key_write writes the key file for |seed| to |path| as a secret
+ * file (capsa_secret_file_write, capsa/file.h), as identities are written: a
+ * new file of mode 0600, synced, or an existing device, FIFO or socket; it
+ * never replaces a file, not even through a symbolic link. Returns CAPSA_OK,
+ * CAPSA_ERR_EXISTS, or CAPSA_ERR_IO (errno set; a partly written file is
+ * removed).
  */
 CAPSA_API capsa_status capsa_sim_key_write(const char *path, const uint8_t seed[CAPSA_SIM_SEEDBYTES]) CAPSA_MUST_CHECK;
 

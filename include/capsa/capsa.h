@@ -7,6 +7,7 @@
  *   grant.h      the umbral route: grants (kfrags), re-encryption, opening with cfrags
  *   umbral.h     Umbral threshold proxy re-encryption, byte-compatible with rust-umbral 0.10
  *   attest.h     remote-attestation evidence, verification and policy
+ *   file.h       output paths that never clobber, secret files, bounded whole-file reads
  */
 #ifndef CAPSA_CAPSA_H
 #define CAPSA_CAPSA_H
@@ -18,5 +19,6 @@
 #include <capsa/grant.h>
 #include <capsa/umbral.h>
 #include <capsa/attest.h>
+#include <capsa/file.h>
 
 #endif

@@ -228,16 +228,19 @@ CAPSA_API capsa_status capsa_cfrag_file_parse(capsa_cfrag_file *cf, const uint8_
 
 /*
  * capsa_kfrag_file_write creates |path| (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600)
- * and writes |kf| to it: it never replaces or follows anything already there.
- * Returns CAPSA_OK, CAPSA_ERR_EXISTS, or CAPSA_ERR_IO (errno set; a partly
- * written file is removed).
+ * and writes |kf| to it: it never replaces a file or writes through a link to
+ * one; an existing device, FIFO or socket is written in place
+ * (capsa_secret_file_write, capsa/file.h). Returns CAPSA_OK,
+ * CAPSA_ERR_EXISTS, or CAPSA_ERR_IO (errno set; a partly written file is
+ * removed).
  */
 CAPSA_API capsa_status capsa_kfrag_file_write(const char *path, const capsa_kfrag_file *kf) CAPSA_MUST_CHECK;
 
 /*
  * capsa_grant_file_read reads a whole kfrag or cfrag file (at most
  * |max| bytes, one more is read to detect excess) into |buf|; |*len| gets
- * its size. Returns CAPSA_OK, CAPSA_ERR_IO or CAPSA_ERR_TRAILING.
+ * its size. Returns CAPSA_OK, CAPSA_ERR_IO, CAPSA_ERR_NOMEM or
+ * CAPSA_ERR_TRAILING (a file over |max| bytes).
  */
 CAPSA_API capsa_status capsa_grant_file_read(uint8_t *buf, size_t max, size_t *len,
                                              const char *path) CAPSA_MUST_CHECK;

@@ -174,9 +174,11 @@ CAPSA_API capsa_status capsa_identity_file_format(char *out, size_t out_size, co
 /*
  * capsa_identity_file_write creates |path| (O_CREAT|O_EXCL|O_NOFOLLOW, mode
  * 0600) and writes the identity file for |id| to it, created now. It never
- * replaces or follows anything already there. Returns CAPSA_OK,
- * CAPSA_ERR_EXISTS if |path| exists (also as a symbolic link), or
- * CAPSA_ERR_IO (errno set; a partly written file is removed).
+ * replaces a file or writes through a link to one; an existing character or
+ * block device, FIFO or socket (such as /dev/stdout) is written in place
+ * (capsa_secret_file_write, capsa/file.h). Returns CAPSA_OK,
+ * CAPSA_ERR_EXISTS if |path| is a file (also as a symbolic link, or a
+ * dangling one), or CAPSA_ERR_IO (errno set; a partly written file is removed).
  */
 CAPSA_API capsa_status capsa_identity_file_write(const char *path, const capsa_identity *id) CAPSA_MUST_CHECK;
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <capsa/file.h>
 #include <capsa/status.h>
 
 /*
@@ -72,21 +73,30 @@ int cli_fail(const char *verb, const char *what, capsa_status st);
 int cli_key_fail(const char *verb, const char *what, size_t line, capsa_status st);
 
 /*
- * An output file written under a temporary name beside its target and renamed
- * over it only by cli_out_commit, after an fsync: a failure (or ^C) leaves no
- * file behind. With path NULL it is standard output.
+ * An output file: with path NULL or "-" it is standard output; otherwise
+ * capsa_output_open (capsa/file.h) decides how |path| is written: a file
+ * under a temporary name beside its target, renamed over it only by
+ * cli_out_commit after an fsync (a failure, or ^C, leaves no file behind);
+ * a device, FIFO or socket in place; an input never.
  */
 typedef struct cli_out {
 	int fd;
-	const char *path;
-	char *tmp;
+	const char *path; /* NULL for standard output */
+	capsa_output file;
 } cli_out;
 
-/* Returns 0 or an exit code (message printed). */
-int cli_out_open(cli_out *o, const char *verb, const char *path);
+/*
+ * cli_out_open opens |o| (|flags|: capsa_output_open's) refusing to write to
+ * |in_fd| (-1 if none) or any file given to cli_input_note. Returns 0 or an
+ * exit code (message printed).
+ */
+int cli_out_open(cli_out *o, const char *verb, const char *path, unsigned flags, int in_fd);
 int cli_out_commit(cli_out *o, const char *verb);
 /* Removes the temporary file, if any. */
 void cli_out_abort(cli_out *o);
+
+/* cli_input_note records a file the verb reads (NULL and "-" ignored), so that no output replaces it. */
+void cli_input_note(const char *path);
 
 /* Opens |path| for reading ("-" or NULL is stdin). Returns the fd, or -1 after a message. */
 int cli_open_in(const char *verb, const char *path);

@@ -38,6 +38,7 @@ int cli_read_owner(const char *verb, const char *path, capsa_identity *out)
 
 	if (st != CAPSA_OK)
 		return cli_key_fail(verb, path, line, st);
+	cli_input_note(path);
 	*out = ids[0];
 	capsa_identity_list_free(ids, n);
 	return 0;
@@ -51,6 +52,7 @@ int cli_read_header(const char *verb, const char *path, uint8_t **hdr, size_t *l
 
 	if (fd < 0)
 		return CLI_EXIT_IO;
+	cli_input_note(path);
 	st = capsa_inspect_fd(&info, hdr, len, fd);
 	capsa_header_info_free(&info);
 	if (fd != STDIN_FILENO)

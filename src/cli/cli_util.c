@@ -1,13 +1,14 @@
 /* What the verbs share: exit codes, error messages, input and output files. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <capsa/file.h>
 
 #include "cli.h"
 
@@ -26,7 +27,8 @@ const char cli_exit_help[] =
 	"    10   truncated input\n"
 	"    11   trailing data after the payload\n"
 	"    12   bad identity or recipient\n"
-	"    13   refusing to overwrite an existing file\n"
+	"    13   refusing to overwrite an existing file (or an input, or through a\n"
+	"          dangling symbolic link)\n"
 	"    14   too few cfrags for the grant's threshold\n"
 	"    15   a kfrag or cfrag does not verify (forged or damaged; the message names it)\n"
 	"    16   a kfrag or cfrag of another file, owner, recipient or grant\n"
@@ -144,6 +146,17 @@ int cli_open_in(const char *verb, const char *path)
 	return fd;
 }
 
+/* The files a verb reads besides its main input: an output must be none of them. */
+#define MAX_NOTED 64
+static const char *noted[MAX_NOTED];
+static size_t num_noted;
+
+void cli_input_note(const char *path)
+{
+	if (path != NULL && strcmp(path, "-") != 0 && num_noted < MAX_NOTED)
+		noted[num_noted++] = path;
+}
+
 static void on_signal(int sig)
 {
 	if (tmp_live)
@@ -152,103 +165,92 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-int cli_out_open(cli_out *o, const char *verb, const char *path)
+/* Removes the temporary file on ^C, SIGTERM, SIGHUP. */
+static void guard_tmp(const char *tmp)
 {
-	char *copy, *dir;
-	size_t n;
-
-	o->fd = STDOUT_FILENO;
-	o->path = path;
-	o->tmp = NULL;
-	if (path == NULL || strcmp(path, "-") == 0) {
-		o->path = NULL;
-		return 0;
-	}
-	copy = strdup(path);
-	dir = copy ? dirname(copy) : NULL;
-	n = dir ? strlen(dir) + sizeof "/.capsa-tmp-XXXXXX" : 0;
-	if (dir == NULL || n > sizeof tmp_path || (o->tmp = malloc(n)) == NULL) {
-		free(copy);
-		fprintf(stderr, "capsa %s: %s: path too long or out of memory\n", verb, path);
-		return CLI_EXIT_FAIL;
-	}
-	snprintf(o->tmp, n, "%s/.capsa-tmp-XXXXXX", dir);
-	free(copy);
-	if ((o->fd = mkstemp(o->tmp)) < 0) {
-		fprintf(stderr, "capsa %s: cannot create a file beside %s: %s\n", verb, path, strerror(errno));
-		free(o->tmp);
-		o->tmp = NULL;
-		return CLI_EXIT_IO;
-	}
-	strcpy(tmp_path, o->tmp);
+	if (tmp == NULL || strlen(tmp) >= sizeof tmp_path)
+		return;
+	strcpy(tmp_path, tmp);
 	tmp_live = 1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	return 0;
 }
 
-/* Makes the rename durable: fsync the directory that holds |path| (best effort). */
-static void sync_dir(const char *path)
+/* Opens |o| at |path| with the main input |in_fd| and every noted input as the files it must not be. */
+static capsa_status open_output(cli_out *o, const char *path, unsigned flags, int in_fd)
 {
-	char *copy = strdup(path);
-	int fd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	int fds[MAX_NOTED + 1], saved;
+	size_t n = 0;
+	capsa_status st;
 
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
+	if (in_fd >= 0)
+		fds[n++] = in_fd;
+	/* O_NONBLOCK: a FIFO among them must not wait for a writer just to be identified */
+	for (size_t i = 0; i < num_noted; i++)
+		fds[n++] = open(noted[i], O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	st = capsa_output_open(&o->file, path, flags, fds, n);
+	saved = errno;
+	for (size_t i = in_fd >= 0 ? 1 : 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	errno = saved;
+	return st;
+}
+
+int cli_out_open(cli_out *o, const char *verb, const char *path, unsigned flags, int in_fd)
+{
+	capsa_status st;
+
+	o->fd = STDOUT_FILENO;
+	o->path = NULL;
+	o->file = (capsa_output)CAPSA_OUTPUT_INIT;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return 0;
+	o->path = path;
+	if ((st = open_output(o, path, flags, in_fd)) == CAPSA_ERR_EXISTS) {
+		fprintf(stderr, "capsa %s: %s: %s\n", verb, path, o->file.refusal);
+		return CLI_EXIT_EXISTS;
 	}
-	free(copy);
+	if (st != CAPSA_OK) {
+		o->fd = -1;
+		return cli_fail(verb, path, st);
+	}
+	o->fd = o->file.fd;
+	guard_tmp(o->file.tmp);
+	return 0;
 }
 
 int cli_out_commit(cli_out *o, const char *verb)
 {
-	mode_t mask = umask(0);
+	capsa_status st;
 
-	umask(mask);
-	if (o->tmp == NULL)
+	if (o->path == NULL)
 		return 0;
-	if (fchmod(o->fd, 0666 & ~mask) != 0 || fsync(o->fd) != 0 || close(o->fd) != 0) {
-		fprintf(stderr, "capsa %s: %s: %s\n", verb, o->path, strerror(errno));
-		o->fd = -1;
-		cli_out_abort(o);
-		return CLI_EXIT_IO;
-	}
-	o->fd = -1;
-	if (rename(o->tmp, o->path) != 0) {
-		fprintf(stderr, "capsa %s: %s: %s\n", verb, o->path, strerror(errno));
-		cli_out_abort(o);
-		return CLI_EXIT_IO;
-	}
+	st = capsa_output_commit(&o->file);
 	tmp_live = 0;
-	sync_dir(o->tmp);
-	free(o->tmp);
-	o->tmp = NULL;
-	return 0;
+	o->fd = -1;
+	return st == CAPSA_OK ? 0 : cli_fail(verb, o->path, st);
 }
 
 void cli_out_abort(cli_out *o)
 {
-	if (o->tmp == NULL)
+	if (o->path == NULL)
 		return;
-	if (o->fd >= 0)
-		close(o->fd);
-	unlink(o->tmp);
+	capsa_output_abort(&o->file);
 	tmp_live = 0;
-	free(o->tmp);
-	o->tmp = NULL;
 	o->fd = -1;
 }
 
 int cli_stream(const char *verb, const char *in, const char *out_path,
                int (*work)(void *arg, int in_fd, cli_out *out), void *arg)
 {
-	cli_out out = {.fd = -1};
+	cli_out out;
 	int in_fd, rc;
 
 	if ((in_fd = cli_open_in(verb, in)) < 0)
 		return CLI_EXIT_IO;
-	if ((rc = cli_out_open(&out, verb, out_path)) == 0 && (rc = work(arg, in_fd, &out)) == 0)
+	if ((rc = cli_out_open(&out, verb, out_path, 0, in_fd)) == 0 && (rc = work(arg, in_fd, &out)) == 0)
 		rc = cli_out_commit(&out, verb);
 	if (rc != 0)
 		cli_out_abort(&out);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <capsa/file.h>
 #include <capsa/util.h>
 
 #include "cli.h"
@@ -15,35 +16,10 @@
 
 capsa_status attest_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	capsa_status st = CAPSA_ERR_IO;
-
-	*out = NULL, *out_len = 0;
-	if (fd < 0 || (buf = malloc(max + 1)) == NULL)
-		goto out;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			st = CAPSA_ERR_RANGE;
-			goto out;
-		}
-	}
-	*out = buf, *out_len = len, buf = NULL;
-	st = CAPSA_OK;
-out:
-	if (fd > STDIN_FILENO)
-		close(fd);
-	free(buf);
-	return st;
+	cli_input_note(path); /* an output path that names it is refused */
+	if (strcmp(path, "-") == 0)
+		return capsa_fd_read(out, out_len, STDIN_FILENO, max);
+	return capsa_file_read(out, out_len, path, max);
 }
 
 bool attest_parse_hex(const char *what, const char *s, uint8_t *out, size_t min, size_t cap, size_t *out_len)
@@ -81,12 +57,19 @@ capsa_status attest_load_sim_key(const char *path, uint8_t seed[CAPSA_SIM_SEEDBY
 	uint8_t *buf = NULL;
 	struct stat sb;
 	capsa_status st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
+	cli_input_note(path);
+	if (fd < 0)
+		return CAPSA_ERR_IO;
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0) { /* the file read, not whatever the path names later */
 		fprintf(stderr, "capsa attest quote: %s is readable by others; chmod 600 it\n", path);
+		close(fd);
 		return CAPSA_ERR_KEY;
 	}
-	if ((st = attest_read_file(path, 4096, &buf, &len)) != CAPSA_OK)
+	st = capsa_fd_read(&buf, &len, fd, 4096);
+	close(fd);
+	if (st != CAPSA_OK)
 		return st;
 	st = capsa_sim_key_decode(seed, buf, len);
 	capsa_wipe(buf, len);
@@ -101,18 +84,12 @@ int attest_write_out(const char *sub, const char *path, const uint8_t *data, siz
 	int rc;
 
 	snprintf(verb, sizeof verb, "attest %s", sub);
-	if ((rc = cli_out_open(&out, verb, path)) != 0)
+	if ((rc = cli_out_open(&out, verb, path, 0, -1)) != 0)
 		return rc;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(out.fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = cli_fail(verb, path ? path : "standard output", CAPSA_ERR_IO);
-			cli_out_abort(&out);
-			return rc;
-		}
-		done += (size_t)n;
+	if (capsa_write_all(out.fd, data, len) != CAPSA_OK) {
+		rc = cli_fail(verb, path ? path : "standard output", CAPSA_ERR_IO);
+		cli_out_abort(&out);
+		return rc;
 	}
 	return cli_out_commit(&out, verb);
 }

@@ -140,6 +140,7 @@ static int load_measurement(struct quote_args *a)
 
 	if (a->program == NULL)
 		return 0;
+	cli_input_note(a->program);
 	if ((fd = open(a->program, O_RDONLY | O_CLOEXEC)) < 0)
 		return attest_fail("quote", a->program, CAPSA_ERR_IO);
 	a->measurement_len = CAPSA_TPM2_DIGEST_BYTES;

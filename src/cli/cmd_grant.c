@@ -29,7 +29,9 @@ static const char help[] =
 	"\n"
 	"     The kfrags are written to DIR/1.kfrag ... DIR/N.kfrag (DIR is created\n"
 	"     with mode 0700 if missing), each with mode 0600 and never over an\n"
-	"     existing file; their paths are printed on standard output. Each kfrag\n"
+	"     existing file, not even through a symbolic link (an existing device,\n"
+	"     FIFO or socket is written in place); their paths are printed on\n"
+	"     standard output. Each kfrag\n"
 	"     is the secret one proxy holds: give each to a different proxy, over a\n"
 	"     confidential channel (once proxies run as services, capsa encrypts each\n"
 	"     kfrag to its proxy's key). A grant opens this file only: when the\n"
@@ -140,24 +142,31 @@ static int make_dir(const char *dir)
 	return CLI_EXIT_IO;
 }
 
-/* Writes every kfrag; on failure removes the ones this call wrote. */
+/*
+ * Writes every kfrag; on failure removes the files this call created (a
+ * device or FIFO written in place is not this call's to remove).
+ */
 static int write_kfrags(const char *dir, const capsa_kfrag_file *kf, size_t n)
 {
 	size_t len = strlen(dir) + sizeof "/255.kfrag";
 	char *path = malloc(len);
+	bool created[CAPSA_UMBRAL_MAX_SHARES] = {false};
 	size_t done = 0;
 	capsa_status st = path ? CAPSA_OK : CAPSA_ERR_NOMEM;
+	struct stat sb;
 	int rc = 0;
 
 	for (; st == CAPSA_OK && done < n; done++) {
 		snprintf(path, len, "%s/%u.kfrag", dir, (unsigned)kf[done].index);
+		created[done] = lstat(path, &sb) != 0;
 		if ((st = capsa_kfrag_file_write(path, &kf[done])) != CAPSA_OK)
 			rc = cli_fail("grant", path, st);
 	}
 	if (st != CAPSA_OK && path != NULL) {
 		for (size_t i = 0; i + 1 < done; i++) {
 			snprintf(path, len, "%s/%u.kfrag", dir, (unsigned)kf[i].index);
-			unlink(path);
+			if (created[i])
+				unlink(path);
 		}
 	}
 	for (size_t i = 0; st == CAPSA_OK && i < n; i++)

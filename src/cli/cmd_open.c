@@ -30,7 +30,10 @@ static const char help[] =
 	"     synced and renamed to OUT only after the last chunk verified: a failed\n"
 	"     open leaves no OUT behind (and an existing OUT untouched). To standard\n"
 	"     output, capsa stops at the first chunk that does not verify and exits\n"
-	"     non-zero; what was written before it is verified plaintext.\n"
+	"     non-zero; what was written before it is verified plaintext. So it is\n"
+	"     for an OUT that is a device, FIFO or socket, which is written in place.\n"
+	"     A symbolic link OUT is followed (its target replaced); an OUT that is\n"
+	"     IN, an identity or a cfrag file is refused (exit 13).\n"
 	"\n"
 	"     The owner of a file sealed with --owner opens it with its identity.\n"
 	"     A recipient of a grant opens it with its identity and M cfrags (from\n"
@@ -111,6 +114,7 @@ static int add_cfrag(struct open_args *a, const char *path)
 	}
 	a->cfrag_names[n] = path;
 	a->num_cfrags = n + 1;
+	cli_input_note(path);
 	return 0;
 }
 
@@ -122,6 +126,7 @@ static int add_identities(struct open_args *a, const char *path)
 
 	if (st != CAPSA_OK)
 		return cli_key_fail("open", path, line, st);
+	cli_input_note(path);
 	all = calloc(a->num_ids + n, sizeof *all);
 	if (all == NULL) {
 		capsa_identity_list_free(got, n);

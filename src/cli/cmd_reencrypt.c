@@ -24,7 +24,9 @@ static const char help[] =
 	"     and the owner's signature, and re-encrypts the stanza's capsule into a\n"
 	"     cfrag for the recipient the grant names. The cfrag carries a proof that\n"
 	"     the recipient verifies. It goes to CFRAG (written beside it and renamed\n"
-	"     into place) or to standard output, which must not be a terminal.\n"
+	"     into place; a device, FIFO or socket in place; a symbolic link\n"
+	"     followed; FILE or KFRAG refused) or to standard output, which must not\n"
+	"     be a terminal.\n"
 	"\n"
 	"     A proxy learns nothing about the content: it never sees the key.\n"
 	"\n"
@@ -84,6 +86,7 @@ static int read_kfrag(const char *path, capsa_kfrag_file *kf)
 	if (st == CAPSA_OK)
 		st = capsa_kfrag_file_parse(kf, buf, len);
 	capsa_wipe(buf, sizeof buf);
+	cli_input_note(path);
 	if (st == CAPSA_ERR_IO)
 		return cli_fail("reencrypt", path, st);
 	if (st != CAPSA_OK) {
@@ -96,13 +99,19 @@ static int read_kfrag(const char *path, capsa_kfrag_file *kf)
 static int write_cfrag(const char *path, const capsa_cfrag_file *cf)
 {
 	uint8_t bytes[CAPSA_CFRAG_FILE_BYTES];
-	cli_out out = {.fd = -1};
+	cli_out out;
 	capsa_status st;
 	int rc;
 
 	capsa_cfrag_file_serialize(bytes, cf);
-	if ((rc = cli_out_open(&out, "reencrypt", path)) != 0)
+	if ((rc = cli_out_open(&out, "reencrypt", path, 0, -1)) != 0)
 		return rc;
+	if (isatty(out.fd)) {
+		cli_out_abort(&out);
+		fprintf(stderr, "capsa reencrypt: %s: refusing to write binary output to a terminal\n",
+		        path ? path : "standard output");
+		return CLI_EXIT_USAGE;
+	}
 	st = capsa_sink_fd(&out.fd, bytes, sizeof bytes);
 	if (st != CAPSA_OK) {
 		cli_out_abort(&out);

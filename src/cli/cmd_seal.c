@@ -27,7 +27,9 @@ static const char help[] =
 	"     stanza: the key sealed to it with HPKE. The payload is C2SP chunked\n"
 	"     encryption in 16 KiB chunks, sealed in parallel; memory stays bounded\n"
 	"     whatever the size of IN. With -o, the file is written beside OUT and\n"
-	"     renamed into place only when complete.\n"
+	"     renamed into place only when complete; a device, FIFO or socket OUT is\n"
+	"     written in place, a symbolic link followed (its target replaced), and an\n"
+	"     OUT that is IN or another file seal reads is refused (exit 13).\n"
 	"\n"
 	"     With --owner, the file also gets an umbral stanza: the key under an\n"
 	"     Umbral capsule to a delegating key derived for this file alone from the\n"
@@ -109,6 +111,7 @@ static int add_recipient_file(struct seal_args *a, const char *path)
 
 	if (st != CAPSA_OK)
 		return cli_key_fail("seal", path, line, st);
+	cli_input_note(path);
 	rc = add_recipients(a, rs, n);
 	free(rs);
 	return rc;
@@ -119,6 +122,7 @@ static int add_signer(struct seal_args *a, const char *path)
 	size_t line = 0;
 	capsa_status st = capsa_identity_file_read(&a->signer, &a->num_signer, path, &line);
 
+	cli_input_note(path);
 	return st == CAPSA_OK ? 0 : cli_key_fail("seal", path, line, st);
 }
 
@@ -197,6 +201,10 @@ static int seal_stream(void *arg, int in_fd, cli_out *out)
 	bool read_failed = false;
 	capsa_status st;
 
+	if (isatty(out->fd)) {
+		fprintf(stderr, "capsa seal: %s: refusing to write binary output to a terminal\n", out_name);
+		return CLI_EXIT_USAGE;
+	}
 	a->opts.plaintext_len = fstat(in_fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size
 	                                                                       : CAPSA_LENGTH_UNKNOWN;
 	a->opts.recipients = a->recipients;

@@ -52,7 +52,11 @@ extern const capsa_stanza_ops capsa_stanza_x25519;
 #define CAPSA_X25519_STANZA_INFO "capsa/v1/x25519"
 #define CAPSA_X25519_STANZA_BODY_BYTES (32 + CAPSA_CEK_BYTES + 16)
 
-/* The `umbral` stanza (stanza_umbral.c; the body layout is in capsa/grant.h). */
+/*
+ * The `umbral` stanza: the route of grants, so it lives with them in
+ * grant/stanza.c (the body layout is in capsa/grant.h). The table names it;
+ * no other container code reaches into grant/.
+ */
 extern const capsa_stanza_ops capsa_stanza_umbral;
 
 #endif

@@ -9,12 +9,12 @@
  */
 #include <capsa/grant.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <unistd.h>
+#include <capsa/file.h>
 
-#include "container/io.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "crypto/crypto.h"
 #include "wire/bytes.h"
 
@@ -134,61 +134,32 @@ void capsa_kfrag_file_wipe(capsa_kfrag_file *kf)
 	capsa_wipe(kf, sizeof *kf);
 }
 
-static capsa_status write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return CAPSA_ERR_IO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return CAPSA_OK;
-}
-
 capsa_status capsa_kfrag_file_write(const char *path, const capsa_kfrag_file *kf)
 {
 	uint8_t bytes[CAPSA_KFRAG_FILE_BYTES];
 	capsa_status st;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), saved;
+	int saved;
 
-	if (fd < 0)
-		return errno == EEXIST || errno == ELOOP ? CAPSA_ERR_EXISTS : CAPSA_ERR_IO;
 	capsa_kfrag_file_serialize(bytes, kf);
-	st = write_all(fd, bytes, sizeof bytes);
-	if (st == CAPSA_OK && fsync(fd) != 0)
-		st = CAPSA_ERR_IO;
-	capsa_wipe(bytes, sizeof bytes);
+	st = capsa_secret_file_write(path, bytes, sizeof bytes, NULL);
 	saved = errno;
-	if (close(fd) != 0 && st == CAPSA_OK) {
-		st = CAPSA_ERR_IO;
-		saved = errno;
-	}
-	if (st != CAPSA_OK)
-		unlink(path);
+	capsa_wipe(bytes, sizeof bytes);
 	errno = saved;
 	return st;
 }
 
 capsa_status capsa_grant_file_read(uint8_t *buf, size_t max, size_t *len, const char *path)
 {
-	uint8_t extra;
-	size_t got = 0, more = 0;
-	capsa_status st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+	uint8_t *bytes = NULL;
+	size_t n = 0;
+	capsa_status st = capsa_file_read(&bytes, &n, path, max);
 
 	*len = 0;
-	if (fd < 0)
-		return CAPSA_ERR_IO;
-	if ((st = capsa_read_full(fd, buf, max, &got)) == CAPSA_OK && got == max &&
-	    (st = capsa_read_full(fd, &extra, 1, &more)) == CAPSA_OK && more != 0)
-		st = CAPSA_ERR_TRAILING;
-	saved = errno;
-	close(fd);
-	errno = saved;
-	if (st == CAPSA_OK)
-		*len = got;
-	return st;
+	if (st != CAPSA_OK)
+		return st == CAPSA_ERR_RANGE ? CAPSA_ERR_TRAILING : st;
+	memcpy(buf, bytes, n);
+	*len = n;
+	capsa_wipe(bytes, n); /* a kfrag is a proxy's secret */
+	free(bytes);
+	return CAPSA_OK;
 }

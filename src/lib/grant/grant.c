@@ -1,6 +1,6 @@
 /*
- * Grants: find a file's `umbral` stanza, make kfrags for one recipient as the
- * owner, and re-encrypt the stanza's capsule with one kfrag as a proxy.
+ * Grants: make kfrags for one recipient as the owner, and re-encrypt a file's
+ * `umbral` stanza (grant/stanza.c) capsule with one kfrag as a proxy.
  */
 #include <capsa/grant.h>
 
@@ -9,28 +9,6 @@
 
 #include "container/header.h"
 #include "grant/grant_internal.h"
-
-/* The first umbral stanza of a parsed header. */
-static capsa_status stanza_in(capsa_umbral_stanza *out, const capsa_hdr *h)
-{
-	for (size_t i = 0; i < h->num_stanzas; i++)
-		if (strcmp(h->stanzas[i].type, CAPSA_UMBRAL_STANZA_TYPE) == 0)
-			return capsa_umbral_stanza_parse(out, h->stanzas[i].body, h->stanzas[i].body_len, h->content_id);
-	memset(out, 0, sizeof *out);
-	return CAPSA_ERR_NO_MATCH;
-}
-
-capsa_status capsa_umbral_stanza_find(capsa_umbral_stanza *out, const uint8_t *buf, size_t len)
-{
-	capsa_hdr h;
-	capsa_status st = capsa_hdr_parse(&h, buf, len);
-
-	memset(out, 0, sizeof *out);
-	if (st == CAPSA_OK)
-		st = stanza_in(out, &h);
-	capsa_hdr_cleanup(&h);
-	return st;
-}
 
 /*
  * The owner proves the stanza is its own and the header intact: its per-file
@@ -105,7 +83,7 @@ capsa_status capsa_grant_create(capsa_kfrag_file *out, const capsa_identity *own
 	memset(out, 0, shares * sizeof *out);
 	if ((st = capsa_hdr_parse(&h, hdr, hdr_len)) != CAPSA_OK)
 		return st;
-	if ((st = stanza_in(&s, &h)) == CAPSA_OK && (st = authenticate_as_owner(&sk, &h, &s, owner)) == CAPSA_OK)
+	if ((st = capsa_umbral_stanza_in(&s, &h)) == CAPSA_OK && (st = authenticate_as_owner(&sk, &h, &s, owner)) == CAPSA_OK)
 		st = make_kfrags(out, &sk, &s, owner, to, threshold, shares, rng);
 	capsa_umbral_secret_key_wipe(&sk);
 	capsa_hdr_cleanup(&h);

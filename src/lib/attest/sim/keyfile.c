@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <capsa/attest.h>
+#include <capsa/file.h>
 #include <capsa/util.h>
 
 #include "crypto/crypto.h"
@@ -51,39 +52,13 @@ capsa_status capsa_sim_key_decode(uint8_t seed[CAPSA_SIM_SEEDBYTES], const uint8
 	return st;
 }
 
-static capsa_status write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return CAPSA_ERR_IO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return CAPSA_OK;
-}
-
 capsa_status capsa_sim_key_write(const char *path, const uint8_t seed[CAPSA_SIM_SEEDBYTES])
 {
 	char text[CAPSA_SIM_KEYFILE_BYTES + 1];
 	capsa_status st;
-	int fd, saved;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return (errno == EEXIST || errno == ELOOP) ? CAPSA_ERR_EXISTS : CAPSA_ERR_IO;
 	capsa_sim_key_encode(text, seed);
-	st = write_all(fd, text, CAPSA_SIM_KEYFILE_BYTES);
-	if (st == CAPSA_OK && fsync(fd) != 0)
-		st = CAPSA_ERR_IO;
-	saved = errno;
-	if (close(fd) != 0 && st == CAPSA_OK)
-		st = CAPSA_ERR_IO, saved = errno;
-	if (st != CAPSA_OK)
-		(void)unlink(path); /* ours: O_EXCL created it */
-	errno = saved;
+	st = capsa_secret_file_write(path, text, CAPSA_SIM_KEYFILE_BYTES, NULL);
 	capsa_wipe(text, sizeof text);
 	return st;
 }

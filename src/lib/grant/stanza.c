@@ -11,12 +11,17 @@
  * identity that derives the delegating key is the owner and opens directly
  * (decrypt_original); otherwise an `umbral` route key with cfrags opens it for
  * the identity the cfrags were made for (grant/open.c).
+ *
+ * The route lives here, with the grants that use it; the container knows it
+ * only as the capsa_stanza_ops its stanza table lists (container/stanza.h).
  */
-#include "container/stanza.h"
+#include <capsa/grant.h>
 
 #include <string.h>
 
-#include <capsa/grant.h>
+#include "container/header.h"
+#include "container/stanza.h"
+#include "grant/grant_internal.h"
 
 #define CID_OFFSET_FROM_END CAPSA_CONTENT_ID_BYTES
 
@@ -53,6 +58,27 @@ capsa_status capsa_umbral_stanza_parse(capsa_umbral_stanza *out, const uint8_t *
 	memcpy(out->ct, p + 66 + CAPSA_UMBRAL_CAPSULE_BYTES, sizeof out->ct);
 	memcpy(out->content_id, content_id, CAPSA_CONTENT_ID_BYTES);
 	return CAPSA_OK;
+}
+
+capsa_status capsa_umbral_stanza_in(capsa_umbral_stanza *out, const capsa_hdr *h)
+{
+	for (size_t i = 0; i < h->num_stanzas; i++)
+		if (strcmp(h->stanzas[i].type, CAPSA_UMBRAL_STANZA_TYPE) == 0)
+			return capsa_umbral_stanza_parse(out, h->stanzas[i].body, h->stanzas[i].body_len, h->content_id);
+	memset(out, 0, sizeof *out);
+	return CAPSA_ERR_NO_MATCH;
+}
+
+capsa_status capsa_umbral_stanza_find(capsa_umbral_stanza *out, const uint8_t *buf, size_t len)
+{
+	capsa_hdr h;
+	capsa_status st = capsa_hdr_parse(&h, buf, len);
+
+	memset(out, 0, sizeof *out);
+	if (st == CAPSA_OK)
+		st = capsa_umbral_stanza_in(out, &h);
+	capsa_hdr_cleanup(&h);
+	return st;
 }
 
 static capsa_status umbral_check(const uint8_t *body, size_t len)
