@@ -411,9 +411,9 @@ static capsa_status discard(void *arg, const uint8_t *data, size_t len)
 static int temp_fd(const buf *c);
 
 /* capsa_open_fd over a regular file: it reads a copy's origin first, so it checks the plaintext. */
-static capsa_status open_fd(const buf *c)
+static capsa_status open_fd_as(const buf *c, const uint8_t *signer)
 {
-	capsa_unlock u = {.identities = &ids[0], .num_identities = 1};
+	capsa_unlock u = {.identities = &ids[0], .num_identities = 1, .require_signer = signer};
 	capsa_open *o = NULL;
 	int fd = temp_fd(c);
 	capsa_status st = capsa_open_new(&o, &u, 2, discard, NULL);
@@ -423,6 +423,11 @@ static capsa_status open_fd(const buf *c)
 	capsa_open_free(o);
 	close(fd);
 	return st;
+}
+
+static capsa_status open_fd(const buf *c)
+{
+	return open_fd_as(c, NULL);
 }
 
 static capsa_status tree_to_buf(void *arg, const uint8_t *data, size_t len)
@@ -503,10 +508,18 @@ static void copies(void)
 	CHECK(memcmp(rc.origin.pc_key, origin.pc_key, 32) == 0);
 	CHECK(memcmp(rc.origin.manifest, origin.manifest, CAPSA_MANIFEST_BYTES) == 0);
 	opened_free(&rc);
-	/* the producer is a required signer the copy satisfies; a stranger is not */
+	/* the producer is a required signer the copy satisfies, from a file (its origin is read first);
+	 * through a stream its plaintext cannot be checked before it is released, so the origin proves
+	 * nothing and the copy is refused before any payload; a stranger is never satisfied */
+	CHECK_OK(open_fd_as(&copy, ids[1].ed25519_public));
 	rc = open_as(copy.data, copy.len, 0, copy.len, ids[1].ed25519_public, false);
-	CHECK_OK(rc.st);
+	CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
+	CHECK(rc.pt.len == 0);
 	opened_free(&rc);
+	rc = open_as(copy.data, copy.len, 0, copy.len, ids[2].ed25519_public, false);
+	CHECK_OK(rc.st); /* its maker is who signed it */
+	opened_free(&rc);
+	CHECK_STATUS(open_fd_as(&copy, ids[0].ed25519_public), CAPSA_ERR_SIGNER);
 	rc = open_as(copy.data, copy.len, 0, copy.len, ids[0].ed25519_public, false);
 	CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
 	opened_free(&rc);
@@ -514,6 +527,10 @@ static void copies(void)
 	CHECK_OK(reader_read(&copy, 0, len, NULL, NULL));
 	CHECK_OK(verify_buf(&copy, NULL, false, NULL));
 	CHECK_OK(verify_buf(&copy, NULL, true, NULL));
+	CHECK_OK(verify_buf(&copy, ids[1].ed25519_public, true, NULL));
+	CHECK_OK(verify_buf(&copy, ids[2].ed25519_public, false, NULL));
+	CHECK_STATUS(verify_buf(&copy, ids[1].ed25519_public, false, NULL), CAPSA_ERR_SIGNER);
+	CHECK_OK(reader_read(&copy, 0, len, NULL, ids[1].ed25519_public));
 	/* the sealer refuses to sign a copy of other plaintext */
 	r.pt.data[PT + 5] ^= 1;
 	bad = seal_as(r.pt.data, r.pt.len, true, &ids[2], 0, &origin, CAPSA_ERR_MISMATCH);
@@ -525,6 +542,14 @@ static void copies(void)
 		other[2 * PT + 9] ^= 1;
 		bad = craft_copy(other, len, &orig, &origin);
 		CHECK_OK(verify_buf(&bad, NULL, false, NULL)); /* keyless: the copy is what its maker signed */
+		/* but that proves nothing of the original's signer: only its checked plaintext would */
+		CHECK_STATUS(verify_buf(&bad, ids[1].ed25519_public, false, NULL), CAPSA_ERR_SIGNER);
+		CHECK_STATUS(verify_buf(&bad, ids[1].ed25519_public, true, NULL), CAPSA_ERR_TREE);
+		rc = open_as(bad.data, bad.len, 0, bad.len, ids[1].ed25519_public, false);
+		CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
+		CHECK(rc.pt.len == 0);
+		opened_free(&rc);
+		CHECK_STATUS(open_fd_as(&bad, ids[1].ed25519_public), CAPSA_ERR_TREE);
 		CHECK_STATUS(verify_buf(&bad, NULL, true, NULL), CAPSA_ERR_TREE);
 		CHECK_STATUS(reader_read(&bad, 2 * PT, 100, NULL, NULL), CAPSA_ERR_TREE);
 		CHECK_OK(reader_read(&bad, 0, 2 * PT, NULL, NULL));

@@ -283,8 +283,11 @@ typedef struct capsa_unlock {
 	 * the file: a file that is unsigned, only v1-signed (whose signature does
 	 * not cover the payload), or signed by another key fails with
 	 * CAPSA_ERR_SIGNER before any payload is read. A copy also passes if the
-	 * key signed its origin (checked once the origin is read: at open for the
-	 * reader, at the end of a streaming open).
+	 * key signed its origin and its plaintext is checked against the
+	 * origin's commitments (anyone can attach a real origin to other
+	 * plaintext): the reader always checks; a streaming open only if it can
+	 * read the origin before the payload (capsa_open_fd on a regular file),
+	 * and otherwise refuses the copy before any payload.
 	 */
 	const uint8_t *require_signer;
 	/* Also check every plaintext chunk against a signed file's commitments (copies always are). */
