@@ -50,7 +50,7 @@ static const char help[] =
 	"     header signature, or signed by another key is refused before any\n"
 	"     payload is read. A copy passes if KEY signed its original and its\n"
 	"     plaintext can be checked against the original's commitments, which\n"
-	"     needs IN to be a file: read from standard input, it is refused.\n"
+	"     needs the input to be a regular file: from a pipe it is refused.\n"
 	"\n"
 	"OPTIONS\n"
 	"     -i, --identity FILE  an identity file (from capsa keygen); may be repeated\n"
