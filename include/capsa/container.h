@@ -344,7 +344,8 @@ CAPSA_API capsa_status capsa_open_write(capsa_open *o, const uint8_t *data, size
  * CAPSA_ERR_SIGNATURE (the signature, or a copy's origin signature, does not
  * verify), CAPSA_ERR_TREE (a ciphertext chunk, plaintext commitment or
  * stored tree node differs from what was signed), CAPSA_ERR_SIGNER (a copy
- * whose origin is not by the required signer).
+ * whose origin is not by the required signer, or whose plaintext was not
+ * checked against its origin's commitments).
  */
 CAPSA_API capsa_status capsa_open_finish(capsa_open *o) CAPSA_MUST_CHECK;
 
@@ -424,7 +425,8 @@ typedef struct capsa_verify_result {
  * root, every stored node of both trees against their roots; for a copy the
  * origin signature and equal commitments; with opts->unlock also the
  * plaintext. Returns CAPSA_OK, CAPSA_ERR_SIGNER (unsigned, v1, or not by
- * opts->require_signer), the header statuses of capsa_inspect_buf, the
+ * opts->require_signer; a copy whose original it signed passes only with
+ * opts->unlock, which checks the plaintext), the header statuses of capsa_inspect_buf, the
  * statuses of capsa_open_finish for a signed file, CAPSA_ERR_IO or
  * CAPSA_ERR_NOMEM. |out| says what was proven (zeroed on failure but for
  * |signer|, |copy|).
