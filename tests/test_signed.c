@@ -520,6 +520,16 @@ static void copies(void)
 	CHECK_OK(rc.st); /* its maker is who signed it */
 	opened_free(&rc);
 	CHECK_STATUS(open_fd_as(&copy, ids[0].ed25519_public), CAPSA_ERR_SIGNER);
+	{
+		/* a copy sealed from a stream: its origin is found from the end of the file just the same */
+		buf s = seal_as(r.pt.data, r.pt.len, false, &ids[2], 0, &origin, CAPSA_OK);
+		CHECK_OK(open_fd_as(&s, ids[1].ed25519_public));
+		rc = open_as(s.data, s.len, 0, 1000, ids[1].ed25519_public, false);
+		CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
+		CHECK(rc.pt.len == 0);
+		opened_free(&rc);
+		free(s.data);
+	}
 	rc = open_as(copy.data, copy.len, 0, copy.len, ids[0].ed25519_public, false);
 	CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
 	opened_free(&rc);
