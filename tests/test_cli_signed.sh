@@ -96,6 +96,18 @@ expect_exit 19 "and so does open of the file" "$CAPSA" open -q -i "$V/identity.t
 check "nothing left behind" [ ! -e c2.out ]
 cat "$V/copy-plaintext.capsa" | "$CAPSA" open -i "$V/identity.txt" > c3.out 2>err.txt
 check "a copy read as a stream opens, and says its plaintext was not checked" grep -q "was not checked" err.txt
+# a copy of other plaintext carries a real origin: --signer of the original needs its plaintext checked
+cat "$V/copy-plaintext.capsa" | "$CAPSA" open -q -i "$V/identity.txt" --signer "$vsig" > c4.out 2>err.txt
+check "a copy read as a stream does not satisfy --signer of its original" [ ${PIPESTATUS[1]} -eq 18 ]
+check "and nothing of it is written" [ ! -s c4.out ]
+cat "$V/copy.capsa" | "$CAPSA" open -q -i "$V/identity.txt" --signer "$vsig" > c5.out 2>err.txt
+check "not even an honest one" [ ${PIPESTATUS[1]} -eq 18 ]
+expect_exit 0 "from the file it does" "$CAPSA" open -q -i "$V/identity.txt" --signer "$vsig" -o c6.out "$V/copy.capsa"
+expect_exit 19 "and the file of other plaintext fails its commitments" \
+	"$CAPSA" open -q -i "$V/identity.txt" --signer "$vsig" -o c7.out "$V/copy-plaintext.capsa"
+expect_exit 18 "keyless verify of a copy does not satisfy --signer of its original" \
+	"$CAPSA" verify --signer "$vsig" "$V/copy-plaintext.capsa"
+says "give -i"
 
 # ---- every v2 vector: inspect --json against its golden output
 for f in "$V"/*.capsa; do

@@ -173,6 +173,41 @@ static void ed25519_sign_kat(void)
 	free(seed), free(pub), free(sig);
 }
 
+/*
+ * A public key of small order (the identity, say) makes R = identity, S = 0
+ * a valid signature of every message for OpenSSL: anyone could sign for such
+ * a key, so it must verify nothing. Every encoding of the eight torsion
+ * points, with and without the sign bit.
+ */
+static void ed25519_small_order_keys(void)
+{
+	static const char *const keys[] = {
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0100000000000000000000000000000000000000000000000000000000000000",
+		"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+		"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+		"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	};
+	uint8_t sig[64] = {0x01}; /* R = the identity, S = 0 */
+	uint8_t msg[8] = "anything";
+
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		for (int sign = 0; sign < 2; sign++) {
+			size_t n;
+			uint8_t *pk = hex_decode(keys[i], &n);
+			pk[31] |= (uint8_t)(sign << 7);
+			check_context("small-order Ed25519 key %zu%s", i, sign ? " (sign bit)" : "");
+			for (uint8_t m = 0; m < 8; m++) {
+				msg[0] = m;
+				CHECK(capsa_ed25519_verify(sig, pk, msg, sizeof msg) != CAPSA_OK);
+			}
+			free(pk);
+		}
+	check_context("%s", "");
+}
+
 static void sha256_kat(void)
 {
 	size_t n;
@@ -200,6 +235,7 @@ int main(void)
 	x25519_vectors();
 	ed25519_vectors();
 	ed25519_sign_kat();
+	ed25519_small_order_keys();
 	sha256_kat();
 	return check_summary();
 }

@@ -411,9 +411,9 @@ static capsa_status discard(void *arg, const uint8_t *data, size_t len)
 static int temp_fd(const buf *c);
 
 /* capsa_open_fd over a regular file: it reads a copy's origin first, so it checks the plaintext. */
-static capsa_status open_fd(const buf *c)
+static capsa_status open_fd_as(const buf *c, const uint8_t *signer)
 {
-	capsa_unlock u = {.identities = &ids[0], .num_identities = 1};
+	capsa_unlock u = {.identities = &ids[0], .num_identities = 1, .require_signer = signer};
 	capsa_open *o = NULL;
 	int fd = temp_fd(c);
 	capsa_status st = capsa_open_new(&o, &u, 2, discard, NULL);
@@ -423,6 +423,11 @@ static capsa_status open_fd(const buf *c)
 	capsa_open_free(o);
 	close(fd);
 	return st;
+}
+
+static capsa_status open_fd(const buf *c)
+{
+	return open_fd_as(c, NULL);
 }
 
 static capsa_status tree_to_buf(void *arg, const uint8_t *data, size_t len)
@@ -503,10 +508,28 @@ static void copies(void)
 	CHECK(memcmp(rc.origin.pc_key, origin.pc_key, 32) == 0);
 	CHECK(memcmp(rc.origin.manifest, origin.manifest, CAPSA_MANIFEST_BYTES) == 0);
 	opened_free(&rc);
-	/* the producer is a required signer the copy satisfies; a stranger is not */
+	/* the producer is a required signer the copy satisfies, from a file (its origin is read first);
+	 * through a stream its plaintext cannot be checked before it is released, so the origin proves
+	 * nothing and the copy is refused before any payload; a stranger is never satisfied */
+	CHECK_OK(open_fd_as(&copy, ids[1].ed25519_public));
 	rc = open_as(copy.data, copy.len, 0, copy.len, ids[1].ed25519_public, false);
-	CHECK_OK(rc.st);
+	CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
+	CHECK(rc.pt.len == 0);
 	opened_free(&rc);
+	rc = open_as(copy.data, copy.len, 0, copy.len, ids[2].ed25519_public, false);
+	CHECK_OK(rc.st); /* its maker is who signed it */
+	opened_free(&rc);
+	CHECK_STATUS(open_fd_as(&copy, ids[0].ed25519_public), CAPSA_ERR_SIGNER);
+	{
+		/* a copy sealed from a stream: its origin is found from the end of the file just the same */
+		buf s = seal_as(r.pt.data, r.pt.len, false, &ids[2], 0, &origin, CAPSA_OK);
+		CHECK_OK(open_fd_as(&s, ids[1].ed25519_public));
+		rc = open_as(s.data, s.len, 0, 1000, ids[1].ed25519_public, false);
+		CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
+		CHECK(rc.pt.len == 0);
+		opened_free(&rc);
+		free(s.data);
+	}
 	rc = open_as(copy.data, copy.len, 0, copy.len, ids[0].ed25519_public, false);
 	CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
 	opened_free(&rc);
@@ -514,6 +537,10 @@ static void copies(void)
 	CHECK_OK(reader_read(&copy, 0, len, NULL, NULL));
 	CHECK_OK(verify_buf(&copy, NULL, false, NULL));
 	CHECK_OK(verify_buf(&copy, NULL, true, NULL));
+	CHECK_OK(verify_buf(&copy, ids[1].ed25519_public, true, NULL));
+	CHECK_OK(verify_buf(&copy, ids[2].ed25519_public, false, NULL));
+	CHECK_STATUS(verify_buf(&copy, ids[1].ed25519_public, false, NULL), CAPSA_ERR_SIGNER);
+	CHECK_OK(reader_read(&copy, 0, len, NULL, ids[1].ed25519_public));
 	/* the sealer refuses to sign a copy of other plaintext */
 	r.pt.data[PT + 5] ^= 1;
 	bad = seal_as(r.pt.data, r.pt.len, true, &ids[2], 0, &origin, CAPSA_ERR_MISMATCH);
@@ -525,6 +552,14 @@ static void copies(void)
 		other[2 * PT + 9] ^= 1;
 		bad = craft_copy(other, len, &orig, &origin);
 		CHECK_OK(verify_buf(&bad, NULL, false, NULL)); /* keyless: the copy is what its maker signed */
+		/* but that proves nothing of the original's signer: only its checked plaintext would */
+		CHECK_STATUS(verify_buf(&bad, ids[1].ed25519_public, false, NULL), CAPSA_ERR_SIGNER);
+		CHECK_STATUS(verify_buf(&bad, ids[1].ed25519_public, true, NULL), CAPSA_ERR_TREE);
+		rc = open_as(bad.data, bad.len, 0, bad.len, ids[1].ed25519_public, false);
+		CHECK_STATUS(rc.st, CAPSA_ERR_SIGNER);
+		CHECK(rc.pt.len == 0);
+		opened_free(&rc);
+		CHECK_STATUS(open_fd_as(&bad, ids[1].ed25519_public), CAPSA_ERR_TREE);
 		CHECK_STATUS(verify_buf(&bad, NULL, true, NULL), CAPSA_ERR_TREE);
 		CHECK_STATUS(reader_read(&bad, 2 * PT, 100, NULL, NULL), CAPSA_ERR_TREE);
 		CHECK_OK(reader_read(&bad, 0, 2 * PT, NULL, NULL));
@@ -593,6 +628,21 @@ static capsa_status reader_read(const buf *c, uint64_t offset, size_t len, uint6
 	return st;
 }
 
+/* A read into |out| through a fresh reader. */
+static capsa_status reader_read_into(const buf *c, uint8_t *out, uint64_t offset, size_t len)
+{
+	capsa_unlock u = {.identities = &ids[0], .num_identities = 1};
+	capsa_reader *r = NULL;
+	int fd = temp_fd(c);
+	capsa_status st = capsa_reader_open_fd(&r, fd, &u);
+
+	close(fd);
+	if (st == CAPSA_OK)
+		st = capsa_reader_read(r, out, offset, len, NULL);
+	capsa_reader_close(r);
+	return st;
+}
+
 static capsa_status verify_buf(const buf *c, const uint8_t *signer, bool with_key, unsigned *checks)
 {
 	capsa_verify_opts vo = {.require_signer = signer};
@@ -649,6 +699,91 @@ static void verify_reports(void)
 	free(pt);
 }
 
+/*
+ * For chunk counts around powers of two, every stored node of both trees
+ * matters: a flipped bit in any of them fails the keyless verifier and a
+ * full open, and a range read either fails or returns the true plaintext.
+ */
+static void every_stored_node(void)
+{
+	const uint64_t counts[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17};
+
+	for (size_t ci = 0; ci < sizeof counts / sizeof *counts; ci++) {
+		size_t len = (size_t)(counts[ci] - 1) * PT + 77;
+		uint8_t *pt = pattern(len, (unsigned)ci), *got = malloc(PT);
+		buf c = seal_signed(pt, len, true);
+		layout l = layout_of(&c);
+		uint64_t nodes = capsa_merkle_total_nodes(l.chunks);
+
+		check_context("stored nodes of %llu chunks", (unsigned long long)l.chunks);
+		CHECK(l.chunks == counts[ci]);
+		for (int tree = 0; tree < 2; tree++)
+			for (uint64_t j = 0; j < nodes; j++) {
+				size_t at = l.trailer_off + trl_node_offset(l.chunks, false, tree, 0, j) + (size_t)(j % 32);
+				opened r;
+				bool top = j == nodes - 1 && (l.chunks & (l.chunks - 1)) == 0; /* the root itself */
+				unsigned failed = 0;
+				c.data[at] ^= 0x10;
+				CHECK_STATUS(verify_buf(&c, NULL, false, NULL), CAPSA_ERR_TREE);
+				r = open_as(c.data, c.len, 0, c.len, NULL, false);
+				CHECK_STATUS(r.st, CAPSA_ERR_TREE);
+				opened_free(&r);
+				for (uint64_t k = 0; k < l.chunks; k++) {
+					size_t off = (size_t)k * PT, n = len - off < PT ? len - off : PT;
+					capsa_status st;
+					if (n == 0)
+						continue;
+					st = reader_read_into(&c, got, off, n);
+					CHECK(st == CAPSA_ERR_TREE || (st == CAPSA_OK && memcmp(got, pt + off, n) == 0));
+					failed += st != CAPSA_OK;
+				}
+				/* some read's path uses every ciphertext node but the root (reads do not check commitments) */
+				CHECK(tree == 1 || top || failed > 0);
+				c.data[at] ^= 0x10;
+			}
+		CHECK_OK(verify_buf(&c, NULL, false, NULL));
+		free(c.data);
+		free(got);
+		free(pt);
+	}
+	check_context("%s", "");
+}
+
+/*
+ * A flipped bit anywhere in a signed file (header, salt, commitment, chunk,
+ * trailer) fails the keyless verifier, and a full open and a reader either
+ * fail or give the true plaintext; with a recorded length and without.
+ */
+static void every_byte(bool known)
+{
+	size_t len = PT + 1000;
+	uint8_t *pt = pattern(len, 9), *got = malloc(len);
+	buf c = seal_signed(pt, len, known);
+
+	check_context("a flipped bit, length %s", known ? "known" : "unknown");
+	for (size_t at = 0; at < c.len; at += at < 300 || at + 600 > c.len ? 1 : 211) {
+		uint8_t bit = (uint8_t)(1u << (at % 8));
+		opened r;
+		capsa_status st;
+		c.data[at] ^= bit;
+		st = verify_buf(&c, NULL, false, NULL);
+		CHECK(st != CAPSA_OK);
+		if (st == CAPSA_OK)
+			fprintf(stderr, "  byte %zu of %zu\n", at, c.len);
+		r = open_as(c.data, c.len, 0, c.len, NULL, (at & 1) != 0);
+		CHECK(r.st != CAPSA_OK);
+		opened_free(&r);
+		st = reader_read_into(&c, got, 0, len);
+		CHECK(st != CAPSA_OK || memcmp(got, pt, len) == 0);
+		c.data[at] ^= bit;
+	}
+	CHECK_OK(verify_buf(&c, NULL, false, NULL));
+	free(c.data);
+	free(got);
+	free(pt);
+	check_context("%s", "");
+}
+
 int main(void)
 {
 	for (int i = 0; i < 3; i++) {
@@ -665,5 +800,8 @@ int main(void)
 	copies();
 	spool_on_disk();
 	verify_reports();
+	every_stored_node();
+	every_byte(true);
+	every_byte(false);
 	return check_summary();
 }

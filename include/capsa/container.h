@@ -283,8 +283,11 @@ typedef struct capsa_unlock {
 	 * the file: a file that is unsigned, only v1-signed (whose signature does
 	 * not cover the payload), or signed by another key fails with
 	 * CAPSA_ERR_SIGNER before any payload is read. A copy also passes if the
-	 * key signed its origin (checked once the origin is read: at open for the
-	 * reader, at the end of a streaming open).
+	 * key signed its origin and its plaintext is checked against the
+	 * origin's commitments (anyone can attach a real origin to other
+	 * plaintext): the reader always checks; a streaming open only if it can
+	 * read the origin before the payload (capsa_open_fd on a regular file),
+	 * and otherwise refuses the copy before any payload.
 	 */
 	const uint8_t *require_signer;
 	/* Also check every plaintext chunk against a signed file's commitments (copies always are). */
@@ -341,7 +344,8 @@ CAPSA_API capsa_status capsa_open_write(capsa_open *o, const uint8_t *data, size
  * CAPSA_ERR_SIGNATURE (the signature, or a copy's origin signature, does not
  * verify), CAPSA_ERR_TREE (a ciphertext chunk, plaintext commitment or
  * stored tree node differs from what was signed), CAPSA_ERR_SIGNER (a copy
- * whose origin is not by the required signer).
+ * whose origin is not by the required signer, or whose plaintext was not
+ * checked against its origin's commitments).
  */
 CAPSA_API capsa_status capsa_open_finish(capsa_open *o) CAPSA_MUST_CHECK;
 
@@ -421,7 +425,8 @@ typedef struct capsa_verify_result {
  * root, every stored node of both trees against their roots; for a copy the
  * origin signature and equal commitments; with opts->unlock also the
  * plaintext. Returns CAPSA_OK, CAPSA_ERR_SIGNER (unsigned, v1, or not by
- * opts->require_signer), the header statuses of capsa_inspect_buf, the
+ * opts->require_signer; a copy whose original it signed passes only with
+ * opts->unlock, which checks the plaintext), the header statuses of capsa_inspect_buf, the
  * statuses of capsa_open_finish for a signed file, CAPSA_ERR_IO or
  * CAPSA_ERR_NOMEM. |out| says what was proven (zeroed on failure but for
  * |signer|, |copy|).

@@ -36,6 +36,8 @@ static const char help[] =
 	"     With -i, the file is also decrypted (nothing is written) and every\n"
 	"     plaintext chunk checked against the signed commitments: the plaintext\n"
 	"     is then proven the signer's (for a copy: the original producer's).\n"
+	"     A copy satisfies --signer through its original's signer only with -i:\n"
+	"     without a key anyone could have attached that origin to other plaintext.\n"
 	"\n"
 	"     It prints what was proven. An unsigned file, or one signed only by a\n"
 	"     version 1 header signature (which does not cover the payload), fails\n"
@@ -205,6 +207,11 @@ static int verify(const struct verify_args *a)
 	if (st == CAPSA_ERR_SIGNER && !a->require_signer) {
 		fprintf(stderr, "capsa verify: %s: not signed (or only by a version 1 header signature, which does "
 		                "not cover the payload)\n", a->path);
+		rc = CLI_EXIT_SIGNER;
+	} else if (st == CAPSA_ERR_SIGNER && r.copy && a->num_ids == 0 &&
+	           memcmp(r.origin_signer, a->signer, 32) == 0) {
+		fprintf(stderr, "capsa verify: %s: a copy proves its original's signer only with its plaintext "
+		                "checked: give -i\n", a->path);
 		rc = CLI_EXIT_SIGNER;
 	} else if (st != CAPSA_OK) {
 		rc = cli_fail("verify", a->path, st);

@@ -38,6 +38,7 @@ struct capsa_open {
 	int file_fd;           /* capsa_open_fd on a regular file: -1 otherwise */
 	uint64_t file_start, file_size;
 	uint8_t ahead_key[32]; /* a copy's origin key, read ahead from the file */
+	uint8_t ahead_signer[32]; /* and the origin's signer beside it */
 	bool have_ahead_key;
 	uint64_t released;
 };
@@ -119,6 +120,7 @@ static void read_origin_ahead(capsa_open *o, const uint8_t cek[CAPSA_CEK_BYTES],
 	memset(&origin, 0, sizeof origin);
 	if (trl_origin_open_key(&origin, block, o->hdr.suite, cek, header_hash) == CAPSA_OK) {
 		memcpy(o->ahead_key, origin.pc_key, sizeof o->ahead_key);
+		memcpy(o->ahead_signer, block + 32, sizeof o->ahead_signer);
 		o->have_ahead_key = true;
 	}
 	capsa_origin_wipe(&origin);
@@ -148,6 +150,14 @@ static capsa_status payload_to_decryptor(void *arg, const uint8_t *data, size_t 
 	return capsa_stream_dec_write(o->dec, data, len);
 }
 
+/* A required signer that is not the header's: only a copy's origin can be it. */
+static bool signer_only_by_origin(const capsa_open *o)
+{
+	const uint8_t *required = o->unlock->require_signer;
+
+	return required != NULL && memcmp(o->hdr.signer, required, sizeof o->hdr.signer) != 0;
+}
+
 /* A signed v2 file: the trees and trailer are checked as the payload passes. */
 static capsa_status begin_signed(capsa_open *o, const uint8_t cek[CAPSA_CEK_BYTES])
 {
@@ -169,6 +179,15 @@ static capsa_status begin_signed(capsa_open *o, const uint8_t cek[CAPSA_CEK_BYTE
 			return st;
 		read_origin_ahead(o, cek, header_hash);
 		pc_key = o->have_ahead_key ? o->ahead_key : NULL;
+		/*
+		 * Anyone can put a real origin into a copy of other plaintext: only
+		 * the commitments tie the plaintext to the origin's signer, and they
+		 * need the origin's key before the payload. Without it (a stream) a
+		 * required signer that signed only the origin is not proven.
+		 */
+		if (signer_only_by_origin(o) &&
+		    (!o->have_ahead_key || memcmp(o->ahead_signer, o->unlock->require_signer, 32) != 0))
+			return CAPSA_ERR_SIGNER;
 	}
 	return signed_stream_init(&o->ss, &o->hdr, pc_key, payload_to_decryptor, o);
 }
@@ -242,7 +261,8 @@ static capsa_status finish_signed(capsa_open *o)
 	o->checks = o->ss.checked;
 	if ((o->hdr.flags & HDR_FLAG_COPY) == 0)
 		return CAPSA_OK;
-	if (required != NULL && memcmp(o->hdr.signer, required, 32) != 0 && memcmp(o->ss.origin.signer, required, 32) != 0)
+	if (signer_only_by_origin(o) &&
+	    (memcmp(o->ss.origin.signer, required, 32) != 0 || (o->checks & SIGNED_CHECKED_PLAINTEXT) == 0))
 		return CAPSA_ERR_SIGNER;
 	if ((st = trl_origin_open_key(&o->ss.origin, o->ss.tr.fixed + trl_fixed_len(false), o->hdr.suite, o->cek,
 	                              o->ss.header_hash)) != CAPSA_OK)

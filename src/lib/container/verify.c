@@ -112,9 +112,13 @@ capsa_status capsa_verify_fd(capsa_verify_result *out, int fd, const capsa_verif
 		st = with_key(out, &h, fd, start, opts);
 	else if (st == CAPSA_OK && (st = signed_stream_init(&ss, &h, NULL, NULL, NULL)) == CAPSA_OK)
 		st = keyless(out, &ss, fd);
-	/* a copy by another maker satisfies a required signer only through its origin */
+	/*
+	 * A copy by another maker satisfies a required signer only through its
+	 * origin, and only with its plaintext checked: keyless, anyone could have
+	 * put that origin on other plaintext.
+	 */
 	if (st == CAPSA_OK && opts->require_signer != NULL && memcmp(h.signer, opts->require_signer, 32) != 0 &&
-	    memcmp(out->origin_signer, opts->require_signer, 32) != 0)
+	    (memcmp(out->origin_signer, opts->require_signer, 32) != 0 || (out->checks & CAPSA_CHECKED_PLAINTEXT) == 0))
 		st = CAPSA_ERR_SIGNER;
 	if (st != CAPSA_OK) {
 		out->checks = 0;
