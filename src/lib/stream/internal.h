@@ -36,10 +36,15 @@ void stream_nonce(uint8_t nonce[CAPSA_AEAD_NONCEBYTES], const uint8_t base[CAPSA
  * A batch is |n| consecutive chunks starting at stream index |first|, laid
  * out at fixed strides in |in| and |out|. Every chunk but the batch's last
  * holds |full_len| input bytes; the last holds |last_len| (the stream's final
- * chunk when the batch ends the stream, else full_len).
+ * chunk when the batch ends the stream, else full_len). With a |source|, the
+ * input is not in memory: chunk i is at offset source_off + i * in_stride of
+ * the source, and each worker fetches the chunks it claims into its own buffer.
  */
 typedef struct stream_batch {
 	const uint8_t *in;
+	capsa_stream_source source;
+	void *source_arg;
+	uint64_t source_off;
 	uint8_t *out;
 	size_t in_stride, out_stride;
 	size_t n;
@@ -136,6 +141,14 @@ size_t stream_pipe_batch_bytes(const stream_pipe *p);
  * Returns only once no batch reads |in| any more.
  */
 capsa_status stream_pipe_write(stream_pipe *p, const uint8_t *in, size_t len) CAPSA_MUST_CHECK;
+/*
+ * Feeds the |len| input bytes at [off, off + len) of |src|: whole chunks go to
+ * the workers, who fetch them themselves; only a chunk begun in the slot, or
+ * a partial one at the end, is fetched into the slot by the caller.
+ * Returns only once no batch reads |src| any more.
+ */
+capsa_status stream_pipe_write_from(stream_pipe *p, capsa_stream_source src, void *arg, uint64_t off,
+                                    uint64_t len) CAPSA_MUST_CHECK;
 /* Runs what is buffered, its last chunk being the final one, and drains everything. */
 capsa_status stream_pipe_finish(stream_pipe *p) CAPSA_MUST_CHECK;
 /* Records a failure (the first one sticks) and returns it. */
