@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "container/header.h"
+#include "container/source.h"
 #include "stream/stream.h"
 
 struct capsa_seal {
@@ -87,6 +88,22 @@ capsa_status capsa_seal_write(capsa_seal *s, const uint8_t *pt, size_t len)
 	}
 	s->written += len;
 	if ((st = capsa_stream_enc_write(s->enc, pt, len)) != CAPSA_OK)
+		s->dead = true;
+	return st;
+}
+
+capsa_status capsa_seal_write_from(capsa_seal *s, capsa_stream_source src, void *arg, uint64_t off, uint64_t len)
+{
+	capsa_status st;
+
+	if (s->dead)
+		return CAPSA_ERR_ARG;
+	if (s->declared != CAPSA_LENGTH_UNKNOWN && len > s->declared - s->written) {
+		s->dead = true;
+		return CAPSA_ERR_ARG;
+	}
+	s->written += len;
+	if ((st = capsa_stream_enc_write_from(s->enc, src, arg, off, len)) != CAPSA_OK)
 		s->dead = true;
 	return st;
 }
