@@ -54,7 +54,12 @@ typedef struct stream_batch {
 	/* results, valid after stream_pool_wait */
 	size_t bad;       /* lowest chunk (batch-relative) that failed to open, or SIZE_MAX */
 	capsa_status st;  /* CAPSA_OK, or an internal failure */
+	/* the pool's, under its lock */
+	size_t next, finished; /* chunks claimed / completed */
 } stream_batch;
+
+/* Batches a pool holds in flight at most: one per pipeline slot. */
+#define STREAM_POOL_DEPTH 2
 
 typedef struct stream_pool stream_pool;
 
@@ -68,12 +73,12 @@ capsa_status stream_pool_new(stream_pool **out, unsigned threads, capsa_aead_alg
 unsigned stream_pool_threads(const stream_pool *pool);
 /*
  * stream_pool_submit hands |b| to the workers and returns at once (starting
- * them on first use). At most one batch is in flight; |b| must stay alive
- * until stream_pool_wait.
+ * them on first use). At most STREAM_POOL_DEPTH batches are in flight, run
+ * in the order submitted; |b| must stay alive until stream_pool_wait on it.
  */
 capsa_status stream_pool_submit(stream_pool *pool, stream_batch *b) CAPSA_MUST_CHECK;
-/* stream_pool_wait blocks until the batch in flight (if any) is done. */
-void stream_pool_wait(stream_pool *pool);
+/* stream_pool_wait blocks until |b|, submitted, is done, running its unclaimed chunks meanwhile. */
+void stream_pool_wait(stream_pool *pool, stream_batch *b);
 /* stream_pool_run runs |b| to completion: inline if no thread ever started. */
 capsa_status stream_pool_run(stream_pool *pool, stream_batch *b) CAPSA_MUST_CHECK;
 /* Waits for work in flight, stops the threads, wipes the keys. NULL-safe. */

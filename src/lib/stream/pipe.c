@@ -140,7 +140,7 @@ static capsa_status setup(stream_pipe *p, stream_slot *s, size_t n, size_t last_
 static void settle(stream_pipe *p, stream_slot *s)
 {
 	if (s->in_flight) {
-		stream_pool_wait(p->pool);
+		stream_pool_wait(p->pool, &s->batch);
 		s->in_flight = false;
 	}
 }
@@ -274,8 +274,12 @@ static capsa_status pull(stream_pipe *p, capsa_stream_source src, void *arg, uin
 		size_t n = len - *used >= stream_pipe_batch_bytes(p) ? p->batch_chunks
 		                                                     : (size_t)((len - *used) / p->in_stride);
 
-		settle(p, prev);
-		if (batch_failed(&prev->batch))
+		/*
+		 * The batch goes in behind the other slot's, still in flight, so the
+		 * workers go on to it without a pause; then the other one is waited
+		 * for and drained, and its slot is the next to fill.
+		 */
+		if (batch_failed(&prev->batch) && !prev->in_flight)
 			return drain(p, prev);
 		if ((st = setup(p, cur, n, p->in_stride)) != CAPSA_OK)
 			break;
@@ -288,6 +292,7 @@ static capsa_status pull(stream_pipe *p, capsa_stream_source src, void *arg, uin
 		}
 		cur->in_flight = true;
 		*used += (uint64_t)n * p->in_stride;
+		settle(p, prev);
 		st = drain(p, prev);
 		p->cur ^= 1;
 		p->slot[p->cur].fill = 0;

@@ -1,9 +1,12 @@
 /*
  * The batch engine: worker threads, each with its own capsa_aead, claim
- * groups of chunks from the one batch in flight and seal or open them in
- * place in the batch's output buffer. The owner of the stream fills the next
- * batch (and drains the previous one) meanwhile, so I/O overlaps the crypto;
- * when it then waits for the batch, it runs the chunks still unclaimed itself.
+ * groups of chunks from the batches in flight, oldest first, and seal or open
+ * them in place in the batch's output buffer. Two batches may be in flight:
+ * when the workers finish claiming one they go straight on to the next,
+ * without sleeping, while the owner of the stream drains the first one's
+ * output and hands over a third. The owner fills or drains meanwhile, so I/O
+ * overlaps the crypto; when it then waits for a batch, it runs the chunks of
+ * it still unclaimed itself.
  * A batch with a source has no input in memory: each claim first fetches its
  * chunks into the claiming thread's own buffer, where they are still in the
  * cache when the cipher reads them.
@@ -38,8 +41,9 @@ struct stream_pool {
 	struct pool_slot *slot;  /* one per thread, and one more for the caller (helping, inline runs) */
 	unsigned nthreads, started;
 	uint8_t base_nonce[CAPSA_AEAD_NONCEBYTES];
-	stream_batch *job;       /* the batch in flight, or NULL */
-	size_t next, finished;   /* chunks claimed / completed of |job| */
+	stream_batch *queue[STREAM_POOL_DEPTH]; /* batches with chunks left to claim, oldest first */
+	size_t queued;
+	size_t unfinished;       /* chunks submitted and not yet completed, over all batches */
 	bool quit, locks_ready;
 };
 
@@ -126,21 +130,38 @@ static void record(stream_batch *b, size_t bad, capsa_status st)
 		b->st = st;
 }
 
-/* With the lock held and chunks of the job left to claim: claims a group and runs it (unlocked meanwhile). */
-static void run_claim(stream_pool *pool, struct pool_slot *slot)
+/* With the lock held: |b| (queued, chunks left to claim) loses its first unclaimed ones. */
+static void claim(stream_pool *pool, stream_batch *b, size_t *lo, size_t *hi)
 {
-	stream_batch *b = pool->job;
-	size_t lo = pool->next, hi = lo + CLAIM_CHUNKS > b->n ? b->n : lo + CLAIM_CHUNKS;
-	capsa_status st = CAPSA_OK;
-	size_t bad;
+	*lo = b->next;
+	*hi = *lo + CLAIM_CHUNKS > b->n ? b->n : *lo + CLAIM_CHUNKS;
+	b->next = *hi;
+	if (b->next < b->n)
+		return;
+	/* Fully claimed: out of the queue (it is the oldest queued, or the caller's own). */
+	for (size_t i = 0; i < pool->queued; i++) {
+		if (pool->queue[i] == b) {
+			memmove(&pool->queue[i], &pool->queue[i + 1], (pool->queued - i - 1) * sizeof pool->queue[0]);
+			pool->queued--;
+			break;
+		}
+	}
+}
 
-	pool->next = hi;
+/* With the lock held and chunks of |b| left to claim: claims a group and runs it (unlocked meanwhile). */
+static void run_claim(stream_pool *pool, struct pool_slot *slot, stream_batch *b)
+{
+	capsa_status st = CAPSA_OK;
+	size_t lo, hi, bad;
+
+	claim(pool, b, &lo, &hi);
 	pthread_mutex_unlock(&pool->mu);
 	bad = run_range(slot, pool->base_nonce, b, lo, hi, &st);
 	pthread_mutex_lock(&pool->mu);
 	record(b, bad, st);
-	pool->finished += hi - lo;
-	if (pool->finished == b->n)
+	b->finished += hi - lo;
+	pool->unfinished -= hi - lo;
+	if (b->finished == b->n)
 		pthread_cond_broadcast(&pool->done);
 }
 
@@ -151,11 +172,11 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&pool->mu);
 	for (;;) {
-		while (!pool->quit && (pool->job == NULL || pool->next >= pool->job->n))
+		while (!pool->quit && pool->queued == 0)
 			pthread_cond_wait(&pool->work, &pool->mu);
 		if (pool->quit)
 			break;
-		run_claim(pool, slot);
+		run_claim(pool, slot, pool->queue[0]);
 	}
 	pthread_mutex_unlock(&pool->mu);
 	return NULL;
@@ -219,26 +240,43 @@ capsa_status stream_pool_submit(stream_pool *pool, stream_batch *b)
 
 	b->bad = SIZE_MAX;
 	b->st = CAPSA_OK;
+	b->next = 0;
+	b->finished = 0;
 	if (st != CAPSA_OK)
 		return st;
 	pthread_mutex_lock(&pool->mu);
-	pool->job = b;
-	pool->next = 0;
-	pool->finished = 0;
+	if (pool->queued == STREAM_POOL_DEPTH) {
+		pthread_mutex_unlock(&pool->mu);
+		return CAPSA_ERR_INTERNAL; /* the pipeline never has more in flight */
+	}
+	pool->queue[pool->queued++] = b;
+	pool->unfinished += b->n;
 	pthread_cond_broadcast(&pool->work);
 	pthread_mutex_unlock(&pool->mu);
 	return CAPSA_OK;
 }
 
-void stream_pool_wait(stream_pool *pool)
+void stream_pool_wait(stream_pool *pool, stream_batch *b)
 {
 	pthread_mutex_lock(&pool->mu);
-	/* Rather than sleep while chunks are left, the caller runs them too. */
-	while (pool->job != NULL && pool->next < pool->job->n)
-		run_claim(pool, &pool->slot[pool->nthreads]);
-	while (pool->job != NULL && pool->finished < pool->job->n)
+	/* Rather than sleep while chunks of |b| are left, the caller runs them too. */
+	while (b->next < b->n)
+		run_claim(pool, &pool->slot[pool->nthreads], b);
+	while (b->finished < b->n)
 		pthread_cond_wait(&pool->done, &pool->mu);
-	pool->job = NULL;
+	pthread_mutex_unlock(&pool->mu);
+}
+
+/* Waits until no batch is in flight, helping with what is left. */
+static void wait_all(stream_pool *pool)
+{
+	pthread_mutex_lock(&pool->mu);
+	while (pool->unfinished > 0) {
+		if (pool->queued > 0)
+			run_claim(pool, &pool->slot[pool->nthreads], pool->queue[0]);
+		else
+			pthread_cond_wait(&pool->done, &pool->mu);
+	}
 	pthread_mutex_unlock(&pool->mu);
 }
 
@@ -258,7 +296,7 @@ capsa_status stream_pool_run(stream_pool *pool, stream_batch *b)
 	}
 	if ((st = stream_pool_submit(pool, b)) != CAPSA_OK)
 		return st;
-	stream_pool_wait(pool);
+	stream_pool_wait(pool, b);
 	return CAPSA_OK;
 }
 
@@ -267,7 +305,7 @@ void stream_pool_free(stream_pool *pool)
 	if (pool == NULL)
 		return;
 	if (pool->locks_ready) {
-		stream_pool_wait(pool);
+		wait_all(pool);
 		pthread_mutex_lock(&pool->mu);
 		pool->quit = true;
 		pthread_cond_broadcast(&pool->work);
