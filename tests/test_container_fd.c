@@ -20,8 +20,10 @@
 
 #define PT CAPSA_CHUNK_BYTES
 #define CT (CAPSA_CHUNK_BYTES + 16u)
-/* Past one 16 MiB window, ending inside a chunk. */
+/* Past 16 MiB (one former mapping window), ending inside a chunk. */
 #define BIG ((size_t)(16u << 20) + 3 * PT + 5)
+/* Past the 64 MiB that capsa_seal_fd hands over between two progress reports. */
+#define HUGE ((size_t)(64u << 20) + 3 * PT + 5)
 
 static capsa_identity id;
 static capsa_recipient rec;
@@ -231,15 +233,15 @@ static void shrink_input(void *arg, uint64_t n)
 }
 
 /*
- * A file truncated between two pieces of input (after the first progress
+ * A file truncated between two pieces of input (at the first progress
  * report): the seal refuses a length other than the one declared, the open
  * reports a truncated file, and neither crashes or blames the output.
  */
 static void truncated_while_read(void)
 {
-	uint8_t *pt = pattern(BIG);
-	int in = temp_file(pt, BIG, 0), sealed = seal_fd(in, BIG, sink_file(), CAPSA_OK), out = sink_file();
-	capsa_seal_opts so = {.recipients = &rec, .num_recipients = 1, .threads = 2, .plaintext_len = BIG};
+	uint8_t *pt = pattern(HUGE);
+	int in = temp_file(pt, HUGE, 0), sealed = seal_fd(in, HUGE, sink_file(), CAPSA_OK), out = sink_file();
+	capsa_seal_opts so = {.recipients = &rec, .num_recipients = 1, .threads = 2, .plaintext_len = HUGE};
 	capsa_unlock u = {.identities = &id, .num_identities = 1};
 	struct shrink sh = {in, 1 << 20, 0};
 	capsa_seal *s = NULL;

@@ -23,11 +23,10 @@
 
 /*
  * Bytes of a regular file handed to the engine per call: the unit of progress
- * reports. A call ends as every engine batch does (the workers finish, the
- * caller hands over the next), and the output drains in the next call, so
- * the pieces cost no more than the batches.
+ * reports. Each call returns only once no worker reads the file any more, so
+ * the workers pause briefly between two calls: large pieces make that rare.
  */
-#define PUMP_PIECE (16u << 20)
+#define PUMP_PIECE (64u << 20)
 /* Bytes per read(2) for input that is not a regular file: at least one whole engine batch. */
 #define PUMP_BLOCK (8u << 20)
 
