@@ -12,7 +12,7 @@
  */
 #include <capsa/container.h>
 
-#include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -141,6 +141,8 @@ static capsa_status pump_fd(pump *p, int fd)
 	atomic_init(&p->file.failed, false);
 	atomic_init(&p->file.shrank, false);
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (pos = lseek(fd, 0, SEEK_CUR)) >= 0 && pos < sb.st_size) {
+		/* Read once, front to back: a larger readahead, as for a mapping under MADV_SEQUENTIAL. */
+		(void)posix_fadvise(fd, pos, 0, POSIX_FADV_SEQUENTIAL);
 		st = pump_file_range(p, (uint64_t)pos, (uint64_t)sb.st_size);
 		/* Continue by read(2) where the file ended when it was measured: it may have grown. */
 		if (st == CAPSA_OK && lseek(fd, sb.st_size, SEEK_SET) < 0) {
