@@ -112,20 +112,22 @@ static capsa_status pump_file_range(pump *p, uint64_t pos, uint64_t size)
 static capsa_status pump_read(pump *p, int fd)
 {
 	uint8_t *buf = NULL;
-	size_t got = PUMP_BLOCK;
+	size_t got = PUMP_BLOCK, touched = 0;
 	/* Page-aligned, as the kernel's copy from the pipe's pages is much faster so. */
 	capsa_status st = posix_memalign((void **)&buf, 4096, PUMP_BLOCK) == 0 ? CAPSA_OK : CAPSA_ERR_NOMEM;
 
 	while (st == CAPSA_OK && got == PUMP_BLOCK) {
 		if ((st = capsa_read_full(fd, buf, PUMP_BLOCK, &got)) != CAPSA_OK) {
 			p->input_failed = true;
+			touched = PUMP_BLOCK; /* how much came in before the failure is not known */
 			break;
 		}
+		touched = got > touched ? got : touched;
 		if (got > 0 && (st = p->write(p->obj, buf, got)) == CAPSA_OK)
 			report(p, got);
 	}
 	if (buf != NULL)
-		capsa_wipe(buf, PUMP_BLOCK); /* plaintext when sealing */
+		capsa_wipe(buf, touched); /* plaintext when sealing; pages never read into stay untouched */
 	free(buf);
 	return st;
 }
