@@ -147,9 +147,10 @@ size_t stream_pipe_batch_bytes(const stream_pipe *p);
  */
 capsa_status stream_pipe_write(stream_pipe *p, const uint8_t *in, size_t len) CAPSA_MUST_CHECK;
 /*
- * Feeds the |len| input bytes at [off, off + len) of |src|: whole chunks go to
- * the workers, who fetch them themselves; only a chunk begun in the slot, or
- * a partial one at the end, is fetched into the slot by the caller.
+ * Feeds the |len| input bytes at [off, off + len) of |src|: of a long read (a
+ * batch or more) whole chunks go to the workers, who fetch them themselves;
+ * a short read, a chunk begun in the slot, or a partial one at the end is
+ * fetched into the slot by the caller.
  * Returns only once no batch reads |src| any more.
  */
 capsa_status stream_pipe_write_from(stream_pipe *p, capsa_stream_source src, void *arg, uint64_t off,

@@ -306,10 +306,11 @@ static capsa_status write_from(stream_pipe *p, capsa_stream_source src, void *ar
 
 	while (len > 0) {
 		size_t pending = p->slot[p->cur].fill, room, n;
+		bool long_read = len >= stream_pipe_batch_bytes(p);
 		uint64_t used;
 		uint8_t *dst;
 
-		if (len >= p->in_stride && pending % p->in_stride == 0) {
+		if (long_read && pending % p->in_stride == 0) {
 			/* Whole chunks buffered go first; then whole chunks come from the source. */
 			st = pending > 0 ? rotate(p) : pull(p, src, arg, off, len, &used);
 			if (st != CAPSA_OK)
@@ -318,11 +319,15 @@ static capsa_status write_from(stream_pipe *p, capsa_stream_source src, void *ar
 			len -= pending > 0 ? 0 : used;
 			continue;
 		}
-		/* The chunk begun in the slot, or a partial one at the end: fetched into the slot. */
+		/*
+		 * Less than a batch (a small stream starts no thread for it), the
+		 * chunk begun in the slot, or a partial one at the end: fetched into
+		 * the slot by the caller.
+		 */
 		if ((st = stream_pipe_room(p, &dst, &room)) != CAPSA_OK)
 			return st;
 		n = len < room ? (size_t)len : room;
-		if (len >= p->in_stride && p->in_stride - pending % p->in_stride < n)
+		if (long_read && p->in_stride - pending % p->in_stride < n)
 			n = p->in_stride - pending % p->in_stride;
 		if ((st = src(arg, dst, n, off)) != CAPSA_OK)
 			return stream_pipe_fail(p, st);
