@@ -1,9 +1,10 @@
 /*
  * capsa_seal_fd and capsa_open_fd: whole descriptors through a seal and an
- * open, from a mapped regular file (several windows, a start that is not
- * page-aligned) and from a pipe (read in blocks), with progress accounted,
- * a damaged chunk refused, and a file whose length differs from the one
- * promised refused.
+ * open, from a regular file (read by the engine's workers: several pieces, a
+ * start that is not page-aligned) and from a pipe (read in blocks), with
+ * progress accounted, a damaged chunk refused, a file whose length differs
+ * from the one promised refused, and a file truncated while it is read
+ * refused cleanly.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -19,8 +20,10 @@
 
 #define PT CAPSA_CHUNK_BYTES
 #define CT (CAPSA_CHUNK_BYTES + 16u)
-/* Past one 16 MiB window, ending inside a chunk. */
+/* Past 16 MiB (one former mapping window), ending inside a chunk. */
 #define BIG ((size_t)(16u << 20) + 3 * PT + 5)
+/* Past the 64 MiB that capsa_seal_fd hands over between two progress reports. */
+#define HUGE ((size_t)(64u << 20) + 3 * PT + 5)
 
 static capsa_identity id;
 static capsa_recipient rec;
@@ -213,6 +216,57 @@ static void length_mismatch(void)
 	free(pt);
 }
 
+/* Progress callback that truncates the input file to |keep| bytes on its first call. */
+struct shrink {
+	int fd;
+	off_t keep;
+	int calls;
+};
+
+static void shrink_input(void *arg, uint64_t n)
+{
+	struct shrink *s = arg;
+
+	(void)n;
+	if (s->calls++ == 0)
+		CHECK(ftruncate(s->fd, s->keep) == 0);
+}
+
+/*
+ * A file truncated between two pieces of input (at the first progress
+ * report): the seal refuses a length other than the one declared, the open
+ * reports a truncated file, and neither crashes or blames the output.
+ */
+static void truncated_while_read(void)
+{
+	uint8_t *pt = pattern(HUGE);
+	int in = temp_file(pt, HUGE, 0), sealed = seal_fd(in, HUGE, sink_file(), CAPSA_OK), out = sink_file();
+	capsa_seal_opts so = {.recipients = &rec, .num_recipients = 1, .threads = 2, .plaintext_len = HUGE};
+	capsa_unlock u = {.identities = &id, .num_identities = 1};
+	struct shrink sh = {in, 1 << 20, 0};
+	capsa_seal *s = NULL;
+	capsa_open *o = NULL;
+	bool input_failed = true;
+
+	check_context("truncated while read");
+	CHECK(lseek(in, 0, SEEK_SET) == 0);
+	CHECK_OK(capsa_seal_new(&s, &so, capsa_sink_fd, &out));
+	CHECK_STATUS(capsa_seal_fd(s, in, shrink_input, &sh, &input_failed), CAPSA_ERR_ARG);
+	CHECK(sh.calls >= 1 && !input_failed);
+	capsa_seal_free(s);
+
+	sh = (struct shrink){sealed, 1 << 20, 0};
+	input_failed = true;
+	CHECK_OK(capsa_open_new(&o, &u, 2, capsa_sink_fd, &out));
+	CHECK_STATUS(capsa_open_fd(o, sealed, shrink_input, &sh, &input_failed), CAPSA_ERR_TRUNCATED);
+	CHECK(sh.calls >= 1 && !input_failed);
+	capsa_open_free(o);
+	close(out);
+	close(sealed);
+	close(in);
+	free(pt);
+}
+
 int main(void)
 {
 	uint8_t seed[32];
@@ -225,6 +279,7 @@ int main(void)
 	mapped_and_piped(BIG, 4099);
 	damaged_chunk();
 	length_mismatch();
+	truncated_while_read();
 	capsa_identity_wipe(&id);
 	return check_summary();
 }

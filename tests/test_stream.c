@@ -617,6 +617,117 @@ static void test_zero_copy(void)
 	free(pt);
 }
 
+/* ---- Input fetched by the workers (capsa_stream_source) ------------------ */
+
+/*
+ * A source over memory that fails reads reaching past |fail_at|, and counts
+ * how often each byte was fetched (in |reads|, if not NULL; the fetches of
+ * one stream never overlap, so the counts need no lock).
+ */
+typedef struct mem_source {
+	const uint8_t *p;
+	size_t len, fail_at;
+	capsa_status fail_with;
+	uint8_t *reads;
+} mem_source;
+
+static capsa_status mem_read(void *arg, uint8_t *dst, size_t len, uint64_t off)
+{
+	const mem_source *m = arg;
+
+	if (off + len > m->fail_at)
+		return m->fail_with;
+	if (off + len > m->len)
+		return CAPSA_ERR_TRUNCATED;
+	memcpy(dst, m->p + off, len);
+	for (size_t i = 0; m->reads != NULL && i < len; i++)
+		m->reads[off + i]++;
+	return CAPSA_OK;
+}
+
+/* True if every byte of [from, to) was fetched exactly once. */
+static bool read_once(const uint8_t *reads, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (reads[i] != 1)
+			return false;
+	return true;
+}
+
+/*
+ * Sealing and opening from a source, in pieces that split chunks and follow
+ * ordinary writes, gives the same bytes as write; a source that fails ends
+ * the stream with its status and lets nothing of the failing batch out.
+ */
+static void test_source(void)
+{
+	size_t len = 1500 * CHUNK + 77, skip = 3; /* several batches and a partial chunk */
+	capsa_stream_params p = params(CAPSA_AEAD_AES_256_GCM, test_ctx, sizeof test_ctx, 2, len);
+	uint8_t *pt = pattern(len + skip, 8), *seen = calloc(len + skip, 1);
+	mem_source src = {pt, len + skip, SIZE_MAX, CAPSA_OK, seen};
+	buf ref = BUF_INIT, ct = BUF_INIT, back = BUF_INIT;
+	capsa_stream_enc *enc = NULL;
+	capsa_stream_dec *dec = NULL;
+	size_t cut[] = {skip, skip + 1000, skip + 5 * CHUNK + 1, skip + 700 * CHUNK, skip + len};
+
+	CHECK_OK(seal_with(&ref, &p, test_salt, pt + skip, len, 0));
+	CHECK_OK(capsa_stream_enc_new(&enc, &p, test_salt, buf_sink, &ct));
+	CHECK_OK(capsa_stream_enc_write(enc, pt + skip, 10));
+	CHECK_OK(capsa_stream_enc_write_from(enc, mem_read, &src, skip + 10, cut[1] - skip - 10));
+	for (size_t i = 1; i + 1 < sizeof cut / sizeof cut[0]; i++)
+		CHECK_OK(capsa_stream_enc_write_from(enc, mem_read, &src, cut[i], cut[i + 1] - cut[i]));
+	CHECK_OK(capsa_stream_enc_finish(enc));
+	capsa_stream_enc_free(enc);
+	CHECK(same(&ct, ref.p, ref.len));
+	CHECK(read_once(seen, skip + 10, skip + len)); /* the first 10 went in by write */
+	free(seen);
+
+	/*
+	 * The ciphertext as a source: the prefix, chunks split, the final chunk
+	 * opened by finish. Each byte is fetched once: what is verified is what
+	 * is decrypted, whatever the source would return on a second read.
+	 */
+	uint8_t *reads = calloc(ct.len, 1);
+	src = (mem_source){ct.p, ct.len, SIZE_MAX, CAPSA_OK, reads};
+	CHECK_OK(capsa_stream_dec_new(&dec, &p, buf_sink, &back));
+	CHECK_OK(capsa_stream_dec_write_from(dec, mem_read, &src, 0, 20));
+	CHECK_OK(capsa_stream_dec_write_from(dec, mem_read, &src, 20, 3 * CT_CHUNK));
+	CHECK_OK(capsa_stream_dec_write_from(dec, mem_read, &src, 20 + 3 * CT_CHUNK, ct.len - 20 - 3 * CT_CHUNK));
+	CHECK_OK(capsa_stream_dec_finish(dec));
+	capsa_stream_dec_free(dec);
+	CHECK(same(&back, pt + skip, len));
+	CHECK(read_once(reads, 0, ct.len));
+	free(reads);
+	src.reads = NULL;
+	buf_reset(&back);
+
+	/* Past the known length: refused before anything is read. */
+	CHECK_OK(capsa_stream_dec_new(&dec, &p, buf_sink, &back));
+	CHECK_STATUS(capsa_stream_dec_write_from(dec, mem_read, &src, 0, ct.len + 1), CAPSA_ERR_TRAILING);
+	capsa_stream_dec_free(dec);
+	CHECK(back.len == 0);
+
+	/* A source failing in the third batch: the stream fails with its status, only earlier chunks came out. */
+	src = (mem_source){ct.p, ct.len, PREFIX + 1100 * CT_CHUNK, CAPSA_ERR_IO, NULL};
+	CHECK_OK(capsa_stream_dec_new(&dec, &p, buf_sink, &back));
+	CHECK_STATUS(capsa_stream_dec_write_from(dec, mem_read, &src, 0, ct.len), CAPSA_ERR_IO);
+	CHECK_STATUS(capsa_stream_dec_finish(dec), CAPSA_ERR_IO);
+	capsa_stream_dec_free(dec);
+	CHECK(back.len % CHUNK == 0 && back.len <= 1100 * CHUNK && same(&back, pt + skip, back.len));
+	buf_reset(&back);
+
+	/* A source that ends early (a file that shrank) when sealing: its status, no final chunk. */
+	src = (mem_source){pt, skip + 900 * CHUNK, SIZE_MAX, CAPSA_OK, NULL};
+	buf_reset(&ct);
+	CHECK_OK(capsa_stream_enc_new(&enc, &p, test_salt, buf_sink, &ct));
+	CHECK_STATUS(capsa_stream_enc_write_from(enc, mem_read, &src, skip, len), CAPSA_ERR_TRUNCATED);
+	CHECK_STATUS(capsa_stream_enc_finish(enc), CAPSA_ERR_TRUNCATED);
+	capsa_stream_enc_free(enc);
+	CHECK(ct.len <= PREFIX + 900 * CT_CHUNK && (ct.len == 0 || memcmp(ct.p, ref.p, ct.len) == 0));
+	buf_reset(&ref), buf_reset(&ct), buf_reset(&back);
+	free(pt);
+}
+
 /* ---- Errors from the sink and from the caller ------------------------------ */
 
 static void test_sink_failure(void)
@@ -734,6 +845,7 @@ int main(void)
 	test_bad_chunk_in_batches();
 	test_random_access();
 	test_zero_copy();
+	test_source();
 	test_sink_failure();
 	test_misuse();
 	test_large_counters();

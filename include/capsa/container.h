@@ -254,15 +254,18 @@ typedef void (*capsa_progress)(void *arg, uint64_t n);
  * capsa_seal_fd seals everything from the current position of |in_fd| to its
  * end, then finishes the seal (as capsa_seal_finish): the one call a file
  * tool needs between capsa_seal_new and capsa_seal_free. A regular file is
- * mapped (mmap) a window of 16 MiB at a time and sealed in place, with no
- * copy of the plaintext into userspace; other input (a pipe) is read(2) in
- * 8 MiB blocks. Peak memory stays bounded whatever the size. The mapped file
- * must not be truncated meanwhile: as for any mapped file, that would raise
- * SIGBUS. |progress| may be NULL. Returns as capsa_seal_write and
+ * read by the payload's worker threads themselves, each pread(2)ing the
+ * 128 KiB it seals next into a buffer of its own; other input (a pipe) is
+ * read(2) in 8 MiB blocks. Either way every byte is copied once into private
+ * memory before it is sealed, so a file that another process writes
+ * meanwhile cannot show the cipher two versions of a chunk, and one that
+ * shrinks meanwhile is refused, not a crash. Peak memory stays bounded
+ * whatever the size. |progress| may be NULL. Returns as capsa_seal_write and
  * capsa_seal_finish (CAPSA_ERR_ARG if the file's length differs from the
- * declared one), or CAPSA_ERR_IO or CAPSA_ERR_NOMEM; |*input_failed| (if not
- * NULL) tells whether a CAPSA_ERR_IO came from reading |in_fd| rather than
- * from the sink. After a failure only capsa_seal_free is allowed.
+ * declared one, or if it shrinks while it is read), or CAPSA_ERR_IO or
+ * CAPSA_ERR_NOMEM; |*input_failed| (if not NULL) tells whether a
+ * CAPSA_ERR_IO came from reading |in_fd| rather than from the sink. After a
+ * failure only capsa_seal_free is allowed.
  */
 CAPSA_API capsa_status capsa_seal_fd(capsa_seal *s, int in_fd, capsa_progress progress, void *progress_arg,
                                      bool *input_failed) CAPSA_MUST_CHECK;
@@ -352,11 +355,14 @@ CAPSA_API capsa_status capsa_open_finish(capsa_open *o) CAPSA_MUST_CHECK;
 /*
  * capsa_open_fd feeds everything from the current position of |in_fd| to its
  * end into |o| and then finishes it (as capsa_open_finish), reading |in_fd|
- * as capsa_seal_fd does: a regular file mapped 16 MiB at a time and opened
- * in place, anything else read(2) in 8 MiB blocks. Plaintext reaches the
- * sink only after its chunk verified. Returns as capsa_open_write and
- * capsa_open_finish, or CAPSA_ERR_IO or CAPSA_ERR_NOMEM; |*input_failed| as
- * for capsa_seal_fd. The same warning about truncation (SIGBUS) applies.
+ * as capsa_seal_fd does: a regular file pread(2) by the worker threads, each
+ * chunk verified and decrypted from the worker's private copy (the bytes
+ * whose tag was checked are the bytes decrypted, whatever another process
+ * writes to the file meanwhile), anything else read(2) in 8 MiB blocks.
+ * Plaintext reaches the sink only after its chunk verified. Returns as
+ * capsa_open_write and capsa_open_finish (CAPSA_ERR_TRUNCATED also for a
+ * file that shrinks while it is read), or CAPSA_ERR_IO or CAPSA_ERR_NOMEM;
+ * |*input_failed| as for capsa_seal_fd.
  */
 CAPSA_API capsa_status capsa_open_fd(capsa_open *o, int in_fd, capsa_progress progress, void *progress_arg,
                                      bool *input_failed) CAPSA_MUST_CHECK;

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "container/header.h"
-#include "container/io.h"
+#include "core/io.h"
 #include "container/trailer.h"
 
 capsa_status capsa_inspect_buf(capsa_header_info *out, const uint8_t *buf, size_t len)

@@ -7,10 +7,11 @@
 #include <unistd.h>
 
 #include "container/header.h"
-#include "container/io.h"
+#include "core/io.h"
 #include "container/open_fd.h"
 #include "container/payload.h"
 #include "container/signed_stream.h"
+#include "container/source.h"
 #include "stream/stream.h"
 
 struct capsa_open {
@@ -283,6 +284,38 @@ capsa_status capsa_open_write(capsa_open *o, const uint8_t *data, size_t len)
 		st = take_header(o, &data, &len);
 	if (st == CAPSA_OK && len > 0)
 		st = o->is_signed ? signed_stream_write(&o->ss, data, len) : capsa_stream_dec_write(o->dec, data, len);
+	if (st == CAPSA_ERR_CHUNK_AUTH)
+		o->bad_chunk = capsa_stream_dec_bad_chunk(o->dec);
+	o->failed = st;
+	return st;
+}
+
+static capsa_status open_piece(void *obj, const uint8_t *data, size_t len)
+{
+	return capsa_open_write(obj, data, len);
+}
+
+capsa_status capsa_open_write_from(capsa_open *o, capsa_stream_source src, void *arg, uint64_t off, uint64_t len)
+{
+	uint8_t part[4096]; /* public: header bytes, or the payload's first ciphertext */
+	capsa_status st = CAPSA_OK;
+
+	/* The header, in small pieces: what follows it in the last piece goes on to the payload. */
+	while (o->failed == CAPSA_OK && o->dec == NULL && len > 0) {
+		size_t n = len < sizeof part ? (size_t)len : sizeof part;
+		if ((st = src(arg, part, n, off)) != CAPSA_OK)
+			return o->failed = st;
+		if ((st = capsa_open_write(o, part, n)) != CAPSA_OK)
+			return st;
+		off += n;
+		len -= n;
+	}
+	if (o->failed != CAPSA_OK)
+		return o->failed;
+	if (o->is_signed) /* the trees and the trailer split are computed in this thread */
+		return capsa_source_feed(src, arg, off, len, open_piece, o);
+	if (len > 0)
+		st = capsa_stream_dec_write_from(o->dec, src, arg, off, len);
 	if (st == CAPSA_ERR_CHUNK_AUTH)
 		o->bad_chunk = capsa_stream_dec_bad_chunk(o->dec);
 	o->failed = st;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "container/header.h"
-#include "container/io.h"
+#include "core/io.h"
 #include "container/payload.h"
 #include "container/trailer.h"
 #include "container/trees.h"

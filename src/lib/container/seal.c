@@ -7,6 +7,7 @@
 #include "container/header.h"
 #include "container/payload.h"
 #include "container/sign.h"
+#include "container/source.h"
 #include "stream/stream.h"
 
 struct capsa_seal {
@@ -102,6 +103,29 @@ capsa_status capsa_seal_write(capsa_seal *s, const uint8_t *pt, size_t len)
 		return st;
 	}
 	if ((st = capsa_stream_enc_write(s->enc, pt, len)) != CAPSA_OK)
+		s->dead = true;
+	return st;
+}
+
+static capsa_status seal_piece(void *obj, const uint8_t *pt, size_t len)
+{
+	return capsa_seal_write(obj, pt, len);
+}
+
+capsa_status capsa_seal_write_from(capsa_seal *s, capsa_stream_source src, void *arg, uint64_t off, uint64_t len)
+{
+	capsa_status st;
+
+	if (s->signing != NULL) /* both trees hash the plaintext and ciphertext in this thread */
+		return capsa_source_feed(src, arg, off, len, seal_piece, s);
+	if (s->dead)
+		return CAPSA_ERR_ARG;
+	if (s->declared != CAPSA_LENGTH_UNKNOWN && len > s->declared - s->written) {
+		s->dead = true;
+		return CAPSA_ERR_ARG;
+	}
+	s->written += len;
+	if ((st = capsa_stream_enc_write_from(s->enc, src, arg, off, len)) != CAPSA_OK)
 		s->dead = true;
 	return st;
 }

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "container/header.h"
-#include "container/io.h"
+#include "core/io.h"
 #include "container/open_fd.h"
 #include "container/signed_stream.h"
 

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 
 struct capsa_aead {
@@ -64,6 +65,20 @@ void capsa_aead_free(capsa_aead *aead)
 	free(aead);
 }
 
+/*
+ * The tag goes through OSSL_PARAMs directly: EVP_CIPHER_CTX_ctrl would
+ * translate each call into them first, which cost about 5 % of a 16 KiB
+ * chunk's time in OpenSSL 3.0.
+ */
+static int tag_param(EVP_CIPHER_CTX *ctx, uint8_t tag[CAPSA_AEAD_TAGBYTES], int set)
+{
+	OSSL_PARAM params[2];
+
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, CAPSA_AEAD_TAGBYTES);
+	params[1] = OSSL_PARAM_construct_end();
+	return set ? EVP_CIPHER_CTX_set_params(ctx, params) : EVP_CIPHER_CTX_get_params(ctx, params);
+}
+
 /* OpenSSL takes int lengths; feed longer buffers in slices. */
 static int update_all(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in, size_t len)
 {
@@ -88,8 +103,7 @@ capsa_status capsa_aead_seal(capsa_aead *aead, uint8_t *out, const uint8_t nonce
 	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1 ||
 	    !update_all(ctx, NULL, aad, aad_len) ||
 	    !update_all(ctx, out, pt, pt_len) ||
-	    EVP_CipherFinal_ex(ctx, out + pt_len, &got) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, CAPSA_AEAD_TAGBYTES, out + pt_len) != 1)
+	    EVP_CipherFinal_ex(ctx, out + pt_len, &got) != 1 || tag_param(ctx, out + pt_len, 0) != 1)
 		return CAPSA_ERR_INTERNAL;
 	return CAPSA_OK;
 }
@@ -105,7 +119,7 @@ capsa_status capsa_aead_open(capsa_aead *aead, uint8_t *out, const uint8_t nonce
 		return CAPSA_ERR_AUTH;
 	pt_len = ct_len - CAPSA_AEAD_TAGBYTES;
 	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, CAPSA_AEAD_TAGBYTES, (void *)(ct + pt_len)) != 1 ||
+	    tag_param(ctx, (uint8_t *)(ct + pt_len), 1) != 1 || /* only read */
 	    !update_all(ctx, NULL, aad, aad_len) ||
 	    !update_all(ctx, out, ct, pt_len))
 		return CAPSA_ERR_INTERNAL;

@@ -110,6 +110,34 @@ capsa_status capsa_stream_dec_write(capsa_stream_dec *dec, const uint8_t *ct, si
 	return CAPSA_OK;
 }
 
+capsa_status capsa_stream_dec_write_from(capsa_stream_dec *dec, capsa_stream_source src, void *arg, uint64_t off,
+                                         uint64_t len)
+{
+	capsa_status st;
+
+	if (dec->failed != CAPSA_OK)
+		return dec->failed;
+	if (dec->finished || src == NULL)
+		return dec_fail(dec, CAPSA_ERR_ARG);
+	if (dec->total != UINT64_MAX && len > dec->total - dec->received)
+		return dec_fail(dec, CAPSA_ERR_TRAILING);
+	dec->received += len;
+	if (dec->prefix_fill < sizeof dec->prefix && len > 0) {
+		size_t n = sizeof dec->prefix - dec->prefix_fill;
+		n = n < len ? n : (size_t)len;
+		if ((st = src(arg, dec->prefix + dec->prefix_fill, n, off)) != CAPSA_OK)
+			return dec_fail(dec, st);
+		dec->prefix_fill += n;
+		off += n;
+		len -= n;
+		if (dec->prefix_fill == sizeof dec->prefix && (st = dec_start(dec)) != CAPSA_OK)
+			return dec_fail(dec, st);
+	}
+	if (len > 0 && (st = stream_pipe_write_from(&dec->pipe, src, arg, off, len)) != CAPSA_OK)
+		return dec_fail(dec, st);
+	return CAPSA_OK;
+}
+
 capsa_status capsa_stream_dec_buffer(capsa_stream_dec *dec, uint8_t **buf, size_t *len)
 {
 	capsa_status st;

@@ -53,6 +53,16 @@ capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, si
 	return stream_pipe_write(&enc->pipe, pt, len);
 }
 
+capsa_status capsa_stream_enc_write_from(capsa_stream_enc *enc, capsa_stream_source src, void *arg, uint64_t off,
+                                         uint64_t len)
+{
+	if (enc->pipe.failed != CAPSA_OK)
+		return enc->pipe.failed;
+	if (enc->finished || src == NULL)
+		return stream_pipe_fail(&enc->pipe, CAPSA_ERR_ARG);
+	return stream_pipe_write_from(&enc->pipe, src, arg, off, len);
+}
+
 capsa_status capsa_stream_enc_buffer(capsa_stream_enc *enc, uint8_t **buf, size_t *len)
 {
 	*buf = NULL;

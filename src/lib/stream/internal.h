@@ -36,10 +36,15 @@ void stream_nonce(uint8_t nonce[CAPSA_AEAD_NONCEBYTES], const uint8_t base[CAPSA
  * A batch is |n| consecutive chunks starting at stream index |first|, laid
  * out at fixed strides in |in| and |out|. Every chunk but the batch's last
  * holds |full_len| input bytes; the last holds |last_len| (the stream's final
- * chunk when the batch ends the stream, else full_len).
+ * chunk when the batch ends the stream, else full_len). With a |source|, the
+ * input is not in memory: chunk i is at offset source_off + i * in_stride of
+ * the source, and each worker fetches the chunks it claims into its own buffer.
  */
 typedef struct stream_batch {
 	const uint8_t *in;
+	capsa_stream_source source;
+	void *source_arg;
+	uint64_t source_off;
 	uint8_t *out;
 	size_t in_stride, out_stride;
 	size_t n;
@@ -49,7 +54,12 @@ typedef struct stream_batch {
 	/* results, valid after stream_pool_wait */
 	size_t bad;       /* lowest chunk (batch-relative) that failed to open, or SIZE_MAX */
 	capsa_status st;  /* CAPSA_OK, or an internal failure */
+	/* the pool's, under its lock */
+	size_t next, finished; /* chunks claimed / completed */
 } stream_batch;
+
+/* Batches a pool holds in flight at most: one per pipeline slot. */
+#define STREAM_POOL_DEPTH 2
 
 typedef struct stream_pool stream_pool;
 
@@ -63,12 +73,12 @@ capsa_status stream_pool_new(stream_pool **out, unsigned threads, capsa_aead_alg
 unsigned stream_pool_threads(const stream_pool *pool);
 /*
  * stream_pool_submit hands |b| to the workers and returns at once (starting
- * them on first use). At most one batch is in flight; |b| must stay alive
- * until stream_pool_wait.
+ * them on first use). At most STREAM_POOL_DEPTH batches are in flight, run
+ * in the order submitted; |b| must stay alive until stream_pool_wait on it.
  */
 capsa_status stream_pool_submit(stream_pool *pool, stream_batch *b) CAPSA_MUST_CHECK;
-/* stream_pool_wait blocks until the batch in flight (if any) is done. */
-void stream_pool_wait(stream_pool *pool);
+/* stream_pool_wait blocks until |b|, submitted, is done, running its unclaimed chunks meanwhile. */
+void stream_pool_wait(stream_pool *pool, stream_batch *b);
 /* stream_pool_run runs |b| to completion: inline if no thread ever started. */
 capsa_status stream_pool_run(stream_pool *pool, stream_batch *b) CAPSA_MUST_CHECK;
 /* Waits for work in flight, stops the threads, wipes the keys. NULL-safe. */
@@ -136,6 +146,15 @@ size_t stream_pipe_batch_bytes(const stream_pipe *p);
  * Returns only once no batch reads |in| any more.
  */
 capsa_status stream_pipe_write(stream_pipe *p, const uint8_t *in, size_t len) CAPSA_MUST_CHECK;
+/*
+ * Feeds the |len| input bytes at [off, off + len) of |src|: of a long read (a
+ * batch or more) whole chunks go to the workers, who fetch them themselves;
+ * a short read, a chunk begun in the slot, or a partial one at the end is
+ * fetched into the slot by the caller.
+ * Returns only once no batch reads |src| any more.
+ */
+capsa_status stream_pipe_write_from(stream_pipe *p, capsa_stream_source src, void *arg, uint64_t off,
+                                    uint64_t len) CAPSA_MUST_CHECK;
 /* Runs what is buffered, its last chunk being the final one, and drains everything. */
 capsa_status stream_pipe_finish(stream_pipe *p) CAPSA_MUST_CHECK;
 /* Records a failure (the first one sticks) and returns it. */

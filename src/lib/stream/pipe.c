@@ -24,7 +24,10 @@ capsa_status stream_pipe_init(stream_pipe *p, bool seal, const capsa_stream_para
 /*
  * Grows |*buf| to at least |need| bytes (doubling, at most |max|), keeping
  * the first |keep| bytes. Plaintext may be inside, so the old block is wiped
- * rather than realloc'ed.
+ * rather than realloc'ed. Blocks are page-aligned: read(2) into them then
+ * copies from page-aligned page-cache pages to an address with the same
+ * alignment, which is several times faster than to malloc's usual 16 bytes
+ * past a page (the kernel's copy is slow on mismatched alignments).
  */
 static capsa_status grow(uint8_t **buf, size_t *cap, size_t need, size_t keep, size_t max)
 {
@@ -34,7 +37,7 @@ static capsa_status grow(uint8_t **buf, size_t *cap, size_t need, size_t keep, s
 	if (need <= *cap)
 		return CAPSA_OK;
 	n = n < need ? need : n > max ? max : n;
-	if ((fresh = malloc(n)) == NULL)
+	if (posix_memalign((void **)&fresh, 4096, n) != 0)
 		return CAPSA_ERR_NOMEM;
 	if (keep > 0)
 		memcpy(fresh, *buf, keep);
@@ -118,6 +121,9 @@ static capsa_status setup(stream_pipe *p, stream_slot *s, size_t n, size_t last_
 	if (st != CAPSA_OK)
 		return stream_pipe_fail(p, st);
 	b->in = s->in;
+	b->source = NULL;
+	b->source_arg = NULL;
+	b->source_off = 0;
 	b->out = s->out;
 	b->in_stride = p->in_stride;
 	b->out_stride = p->out_stride;
@@ -134,7 +140,7 @@ static capsa_status setup(stream_pipe *p, stream_slot *s, size_t n, size_t last_
 static void settle(stream_pipe *p, stream_slot *s)
 {
 	if (s->in_flight) {
-		stream_pool_wait(p->pool);
+		stream_pool_wait(p->pool, &s->batch);
 		s->in_flight = false;
 	}
 }
@@ -250,6 +256,98 @@ capsa_status stream_pipe_write(stream_pipe *p, const uint8_t *in, size_t len)
 			return st;
 	}
 	return CAPSA_OK;
+}
+
+/*
+ * Whole chunks straight from |src| while nothing is buffered: full batches,
+ * then what whole chunks remain as one shorter batch; sets |*used| to the
+ * bytes taken. Each batch's workers fetch its chunks themselves.
+ */
+static capsa_status pull(stream_pipe *p, capsa_stream_source src, void *arg, uint64_t off, uint64_t len,
+                         uint64_t *used)
+{
+	capsa_status st = CAPSA_OK;
+
+	*used = 0;
+	while (st == CAPSA_OK && p->slot[p->cur].fill == 0 && len - *used >= p->in_stride) {
+		stream_slot *cur = &p->slot[p->cur], *prev = &p->slot[p->cur ^ 1];
+		size_t n = len - *used >= stream_pipe_batch_bytes(p) ? p->batch_chunks
+		                                                     : (size_t)((len - *used) / p->in_stride);
+
+		/*
+		 * The batch goes in behind the other slot's, still in flight, so the
+		 * workers go on to it without a pause; then the other one is waited
+		 * for and drained, and its slot is the next to fill.
+		 */
+		if (batch_failed(&prev->batch) && !prev->in_flight)
+			return drain(p, prev);
+		if ((st = setup(p, cur, n, p->in_stride)) != CAPSA_OK)
+			break;
+		cur->batch.source = src;
+		cur->batch.source_arg = arg;
+		cur->batch.source_off = off + *used;
+		if ((st = stream_pool_submit(p->pool, &cur->batch)) != CAPSA_OK) {
+			st = stream_pipe_fail(p, st);
+			break;
+		}
+		cur->in_flight = true;
+		*used += (uint64_t)n * p->in_stride;
+		settle(p, prev);
+		st = drain(p, prev);
+		p->cur ^= 1;
+		p->slot[p->cur].fill = 0;
+	}
+	return st;
+}
+
+static capsa_status write_from(stream_pipe *p, capsa_stream_source src, void *arg, uint64_t off, uint64_t len)
+{
+	capsa_status st;
+
+	while (len > 0) {
+		size_t pending = p->slot[p->cur].fill, room, n;
+		bool long_read = len >= stream_pipe_batch_bytes(p);
+		uint64_t used;
+		uint8_t *dst;
+
+		if (long_read && pending % p->in_stride == 0) {
+			/* Whole chunks buffered go first; then whole chunks come from the source. */
+			st = pending > 0 ? rotate(p) : pull(p, src, arg, off, len, &used);
+			if (st != CAPSA_OK)
+				return st;
+			off += pending > 0 ? 0 : used;
+			len -= pending > 0 ? 0 : used;
+			continue;
+		}
+		/*
+		 * Less than a batch (a small stream starts no thread for it), the
+		 * chunk begun in the slot, or a partial one at the end: fetched into
+		 * the slot by the caller.
+		 */
+		if ((st = stream_pipe_room(p, &dst, &room)) != CAPSA_OK)
+			return st;
+		n = len < room ? (size_t)len : room;
+		if (long_read && p->in_stride - pending % p->in_stride < n)
+			n = p->in_stride - pending % p->in_stride;
+		if ((st = src(arg, dst, n, off)) != CAPSA_OK)
+			return stream_pipe_fail(p, st);
+		off += n;
+		len -= n;
+		if ((st = stream_pipe_advance(p, n)) != CAPSA_OK)
+			return st;
+	}
+	return CAPSA_OK;
+}
+
+capsa_status stream_pipe_write_from(stream_pipe *p, capsa_stream_source src, void *arg, uint64_t off,
+                                    uint64_t len)
+{
+	capsa_status st = write_from(p, src, arg, off, len);
+
+	/* The caller gets |src| back: no batch may still be reading it. Output drains later. */
+	settle(p, &p->slot[0]);
+	settle(p, &p->slot[1]);
+	return st;
 }
 
 capsa_status stream_pipe_advance(stream_pipe *p, size_t n)

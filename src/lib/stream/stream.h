@@ -35,6 +35,16 @@
 /* Receives output in order. A non-OK return aborts the stream with that status. */
 typedef capsa_status (*capsa_stream_sink)(void *arg, const uint8_t *data, size_t len);
 
+/*
+ * Input the engine fetches itself, a piece at a time, into memory of its own
+ * (a worker's buffer, just before it seals or opens those chunks): copies
+ * |len| bytes found at offset |off| of the source into |dst|. It is called
+ * from the worker threads at once, so it must be safe for that: pread(2) on
+ * a file is the model. Returns CAPSA_OK, or the failure that ends the stream
+ * (CAPSA_ERR_TRUNCATED for a source that ends before |off| + |len|).
+ */
+typedef capsa_status (*capsa_stream_source)(void *arg, uint8_t *dst, size_t len, uint64_t off);
+
 typedef struct capsa_stream_params {
 	capsa_aead_alg alg;
 	const uint8_t *key;       /* the input key material (the CEK): 32 bytes, it is HKDF's PRK */
@@ -57,8 +67,10 @@ capsa_status capsa_stream_enc_new(capsa_stream_enc **out, const capsa_stream_par
                                   const uint8_t *salt, capsa_stream_sink sink, void *sink_arg) CAPSA_MUST_CHECK;
 /*
  * Feeds plaintext. Short writes are copied into the current batch; whole
- * batches of a long write (a few MiB: a mapped file window, say) are sealed in
- * place without a copy. Either way |pt| is free again when this returns.
+ * batches of a long write (a few MiB) are sealed in place without a copy.
+ * Either way |pt| is free again when this returns. The engine reads |pt| more
+ * than once (and so would a hash of it): it must not change meanwhile, so it
+ * must not be a shared mapping of a file that others may write.
  */
 capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, size_t len) CAPSA_MUST_CHECK;
 /*
@@ -69,6 +81,16 @@ capsa_status capsa_stream_enc_write(capsa_stream_enc *enc, const uint8_t *pt, si
  */
 capsa_status capsa_stream_enc_buffer(capsa_stream_enc *enc, uint8_t **buf, size_t *len) CAPSA_MUST_CHECK;
 capsa_status capsa_stream_enc_commit(capsa_stream_enc *enc, size_t n) CAPSA_MUST_CHECK;
+/*
+ * Feeds the |len| plaintext bytes at [off, off + len) of |src|, which the
+ * workers copy each into a buffer of their own just before sealing them:
+ * every byte is read from the source once, into memory no one else writes,
+ * and the copy stays in the cache for the cipher. Returns only once no
+ * batch reads |src| any more (output may still be pending). A failure of
+ * |src| ends the stream with its status; nothing of that batch is output.
+ */
+capsa_status capsa_stream_enc_write_from(capsa_stream_enc *enc, capsa_stream_source src, void *arg,
+                                         uint64_t off, uint64_t len) CAPSA_MUST_CHECK;
 /* Seals the final (short) chunk and flushes everything to the sink. */
 capsa_status capsa_stream_enc_finish(capsa_stream_enc *enc) CAPSA_MUST_CHECK;
 void capsa_stream_enc_free(capsa_stream_enc *enc);
@@ -90,6 +112,15 @@ capsa_status capsa_stream_dec_write(capsa_stream_dec *dec, const uint8_t *ct, si
 /* Zero-copy input for ciphertext, as for the encryptor (commit returns what write would). */
 capsa_status capsa_stream_dec_buffer(capsa_stream_dec *dec, uint8_t **buf, size_t *len) CAPSA_MUST_CHECK;
 capsa_status capsa_stream_dec_commit(capsa_stream_dec *dec, size_t n) CAPSA_MUST_CHECK;
+/*
+ * Feeds the |len| ciphertext bytes at [off, off + len) of |src|, as
+ * capsa_stream_enc_write_from does: each chunk is verified and decrypted from
+ * the worker's private copy, so the tag checked and the bytes decrypted are
+ * the same bytes. Returns what capsa_stream_dec_write would, or the source's
+ * failure, once no batch reads |src| any more.
+ */
+capsa_status capsa_stream_dec_write_from(capsa_stream_dec *dec, capsa_stream_source src, void *arg,
+                                         uint64_t off, uint64_t len) CAPSA_MUST_CHECK;
 /* Ends the input: CAPSA_ERR_TRUNCATED if the final chunk is missing. */
 capsa_status capsa_stream_dec_finish(capsa_stream_dec *dec) CAPSA_MUST_CHECK;
 /* Index of the chunk that failed, after CAPSA_ERR_CHUNK_AUTH; UINT64_MAX otherwise. */
