@@ -117,22 +117,6 @@ int cli_key_fail(const char *verb, const char *what, size_t line, capsa_status s
 static volatile sig_atomic_t tmp_live;
 static char tmp_path[4096];
 
-/*
- * capsa_seal_fd/capsa_open_fd map regular input files; if another process
- * truncates the file meanwhile, touching the lost pages raises SIGBUS. Turn
- * that into an I/O error that leaves no output behind, not a crash.
- */
-static void on_bus(int sig)
-{
-	static const char msg[] = "capsa: the input file shrank while it was being read\n";
-
-	(void)sig;
-	if (tmp_live)
-		unlink(tmp_path);
-	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
-	_exit(CLI_EXIT_IO);
-}
-
 int cli_open_in(const char *verb, const char *path)
 {
 	int fd;
@@ -141,8 +125,6 @@ int cli_open_in(const char *verb, const char *path)
 		return STDIN_FILENO;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		fprintf(stderr, "capsa %s: %s: %s\n", verb, path, strerror(errno));
-	else
-		signal(SIGBUS, on_bus);
 	return fd;
 }
 
