@@ -126,6 +126,13 @@ int cli_grant_fail(const char *verb, const char *what, const struct capsa_grant_
  */
 int cli_read_signer(const char *verb, const char *arg, uint8_t key[32]);
 
+/*
+ * cli_add_identities appends the identities of the identity file |path| to
+ * the list |*ids| of |*num_ids| (capsa_identity_list_free). Returns 0 or an
+ * exit code (message printed).
+ */
+int cli_add_identities(const char *verb, const char *path, struct capsa_identity **ids, size_t *num_ids);
+
 /* cli_read_owner reads the first identity of the identity file |path|. Returns 0 or an exit code. */
 int cli_read_owner(const char *verb, const char *path, struct capsa_identity *out);
 

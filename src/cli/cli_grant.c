@@ -71,3 +71,26 @@ int cli_read_signer(const char *verb, const char *arg, uint8_t key[32])
 	fprintf(stderr, "capsa %s: --signer %s: not a signer key (capsasig1...) or a file holding one\n", verb, arg);
 	return CLI_EXIT_KEY;
 }
+
+int cli_add_identities(const char *verb, const char *path, capsa_identity **ids, size_t *num_ids)
+{
+	capsa_identity *got = NULL, *all;
+	size_t n = 0, line = 0;
+	capsa_status st = capsa_identity_file_read(&got, &n, path, &line);
+
+	if (st != CAPSA_OK)
+		return cli_key_fail(verb, path, line, st);
+	cli_input_note(path);
+	if ((all = calloc(*num_ids + n, sizeof *all)) == NULL) {
+		capsa_identity_list_free(got, n);
+		return cli_fail(verb, path, CAPSA_ERR_NOMEM);
+	}
+	if (*num_ids > 0)
+		memcpy(all, *ids, *num_ids * sizeof *all);
+	memcpy(all + *num_ids, got, n * sizeof *all);
+	capsa_identity_list_free(*ids, *num_ids);
+	capsa_identity_list_free(got, n);
+	*ids = all;
+	*num_ids += n;
+	return 0;
+}

@@ -120,30 +120,6 @@ static int add_cfrag(struct open_args *a, const char *path)
 	return 0;
 }
 
-static int add_identities(struct open_args *a, const char *path)
-{
-	capsa_identity *got = NULL, *all;
-	size_t n = 0, line = 0;
-	capsa_status st = capsa_identity_file_read(&got, &n, path, &line);
-
-	if (st != CAPSA_OK)
-		return cli_key_fail("open", path, line, st);
-	cli_input_note(path);
-	all = calloc(a->num_ids + n, sizeof *all);
-	if (all == NULL) {
-		capsa_identity_list_free(got, n);
-		return cli_fail("open", path, CAPSA_ERR_NOMEM);
-	}
-	if (a->num_ids > 0)
-		memcpy(all, a->ids, a->num_ids * sizeof *all);
-	memcpy(all + a->num_ids, got, n * sizeof *all);
-	capsa_identity_list_free(a->ids, a->num_ids);
-	capsa_identity_list_free(got, n);
-	a->ids = all;
-	a->num_ids += n;
-	return 0;
-}
-
 static int parse_args(struct open_args *a, int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -157,7 +133,7 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 	optind = 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, "i:j:o:qh", longs, NULL)) != -1) {
 		switch (c) {
-		case 'i': rc = add_identities(a, optarg); break;
+		case 'i': rc = cli_add_identities("open", optarg, &a->ids, &a->num_ids); break;
 		case 'j':
 			a->threads = (unsigned)strtoul(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || a->threads > 1024) {

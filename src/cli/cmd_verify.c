@@ -68,28 +68,6 @@ struct verify_args {
 	const char *path;
 };
 
-static int add_identities(struct verify_args *a, const char *path)
-{
-	capsa_identity *got = NULL, *all;
-	size_t n = 0, line = 0;
-	capsa_status st = capsa_identity_file_read(&got, &n, path, &line);
-
-	if (st != CAPSA_OK)
-		return cli_key_fail("verify", path, line, st);
-	if ((all = calloc(a->num_ids + n, sizeof *all)) == NULL) {
-		capsa_identity_list_free(got, n);
-		return cli_fail("verify", path, CAPSA_ERR_NOMEM);
-	}
-	if (a->num_ids > 0)
-		memcpy(all, a->ids, a->num_ids * sizeof *all);
-	memcpy(all + a->num_ids, got, n * sizeof *all);
-	capsa_identity_list_free(a->ids, a->num_ids);
-	capsa_identity_list_free(got, n);
-	a->ids = all;
-	a->num_ids += n;
-	return 0;
-}
-
 static int parse_args(struct verify_args *a, int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -106,7 +84,7 @@ static int parse_args(struct verify_args *a, int argc, char **argv)
 			rc = cli_read_signer("verify", optarg, a->signer);
 			a->require_signer = true;
 			break;
-		case 'i': rc = add_identities(a, optarg); break;
+		case 'i': rc = cli_add_identities("verify", optarg, &a->ids, &a->num_ids); break;
 		case 'j':
 			a->threads = (unsigned)strtoul(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || a->threads > 1024) {

@@ -87,10 +87,9 @@ capsa_status capsa_seal_new(capsa_seal **out, const capsa_seal_opts *opts, capsa
 	return CAPSA_OK;
 }
 
-capsa_status capsa_seal_write(capsa_seal *s, const uint8_t *pt, size_t len)
+/* Counts |len| more plaintext bytes: CAPSA_ERR_ARG (and a dead seal) past the declared length. */
+static capsa_status take(capsa_seal *s, uint64_t len)
 {
-	capsa_status st;
-
 	if (s->dead)
 		return CAPSA_ERR_ARG;
 	if (s->declared != CAPSA_LENGTH_UNKNOWN && len > s->declared - s->written) {
@@ -98,6 +97,15 @@ capsa_status capsa_seal_write(capsa_seal *s, const uint8_t *pt, size_t len)
 		return CAPSA_ERR_ARG;
 	}
 	s->written += len;
+	return CAPSA_OK;
+}
+
+capsa_status capsa_seal_write(capsa_seal *s, const uint8_t *pt, size_t len)
+{
+	capsa_status st;
+
+	if ((st = take(s, len)) != CAPSA_OK)
+		return st;
 	if (s->signing != NULL && (st = seal_signing_plaintext(s->signing, pt, len)) != CAPSA_OK) {
 		s->dead = true;
 		return st;
@@ -118,13 +126,8 @@ capsa_status capsa_seal_write_from(capsa_seal *s, capsa_stream_source src, void 
 
 	if (s->signing != NULL) /* both trees hash the plaintext and ciphertext in this thread */
 		return capsa_source_feed(src, arg, off, len, seal_piece, s);
-	if (s->dead)
-		return CAPSA_ERR_ARG;
-	if (s->declared != CAPSA_LENGTH_UNKNOWN && len > s->declared - s->written) {
-		s->dead = true;
-		return CAPSA_ERR_ARG;
-	}
-	s->written += len;
+	if ((st = take(s, len)) != CAPSA_OK)
+		return st;
 	if ((st = capsa_stream_enc_write_from(s->enc, src, arg, off, len)) != CAPSA_OK)
 		s->dead = true;
 	return st;
