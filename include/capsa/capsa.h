@@ -8,6 +8,7 @@
  *   umbral.h     Umbral threshold proxy re-encryption, byte-compatible with rust-umbral 0.10
  *   attest.h     remote-attestation evidence, verification and policy
  *   file.h       output paths that never clobber, secret files, bounded whole-file reads
+ *   tlog.h       transparency logs: signed notes, checkpoints, cosignatures, receipts, tiles
  */
 #ifndef CAPSA_CAPSA_H
 #define CAPSA_CAPSA_H
@@ -20,5 +21,6 @@
 #include <capsa/umbral.h>
 #include <capsa/attest.h>
 #include <capsa/file.h>
+#include <capsa/tlog.h>
 
 #endif
