@@ -242,3 +242,99 @@ capsa_status capsa_merkle_inclusion_path(uint8_t (*proof)[CAPSA_MERKLE_HASH_BYTE
 		return CAPSA_ERR_ARG;
 	return path_into(proof, proof_len, &c, index, 0, n);
 }
+
+/* ---- Consistency (RFC 9162, 2.1.4) ------------------------------------------------- */
+
+/* SUBPROOF(m, D[a : a + size], b) of RFC 9162 2.1.4.1, appended to |proof|. */
+static capsa_status subproof(uint8_t (*proof)[CAPSA_MERKLE_HASH_BYTES], size_t *len, const range_ctx *c, uint64_t m,
+                             uint64_t a, uint64_t size, bool whole)
+{
+	uint64_t k;
+	capsa_status st;
+
+	if (m == size)
+		return whole ? CAPSA_OK : subtree(proof[(*len)++], c, a, size);
+	k = split_point(size);
+	if (m <= k) {
+		if ((st = subproof(proof, len, c, m, a, k, whole)) != CAPSA_OK)
+			return st;
+		return subtree(proof[(*len)++], c, a + k, size - k);
+	}
+	if ((st = subproof(proof, len, c, m - k, a + k, size - k, false)) != CAPSA_OK)
+		return st;
+	return subtree(proof[(*len)++], c, a, k);
+}
+
+capsa_status capsa_merkle_consistency_proof(uint8_t (*proof)[CAPSA_MERKLE_HASH_BYTES], size_t *proof_len,
+                                            uint64_t m, uint64_t n, capsa_merkle_get_node get, void *arg)
+{
+	range_ctx c = {0, 0, NULL, get, arg};
+
+	*proof_len = 0;
+	if (m == 0 || m > n || get == NULL)
+		return CAPSA_ERR_ARG;
+	return subproof(proof, proof_len, &c, m, 0, n, true);
+}
+
+/* Both running hashes of RFC 9162 2.1.4.2 step by step. */
+static capsa_status consistency_walk(uint8_t fr[CAPSA_MERKLE_HASH_BYTES], uint8_t sr[CAPSA_MERKLE_HASH_BYTES],
+                                     uint64_t fn, uint64_t sn, const uint8_t (*path)[CAPSA_MERKLE_HASH_BYTES],
+                                     size_t path_len, uint64_t *sn_out)
+{
+	capsa_status st;
+
+	for (size_t i = 0; i < path_len; i++) {
+		if (sn == 0)
+			return CAPSA_ERR_AUTH;
+		if ((fn & 1) || fn == sn) {
+			if ((st = capsa_merkle_node_hash(fr, path[i], fr)) != CAPSA_OK ||
+			    (st = capsa_merkle_node_hash(sr, path[i], sr)) != CAPSA_OK)
+				return st;
+			while (!(fn & 1) && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else if ((st = capsa_merkle_node_hash(sr, sr, path[i])) != CAPSA_OK) {
+			return st;
+		}
+		fn >>= 1;
+		sn >>= 1;
+	}
+	*sn_out = sn;
+	return CAPSA_OK;
+}
+
+capsa_status capsa_merkle_verify_consistency(uint64_t m, uint64_t n, const uint8_t *root1, size_t root1_len,
+                                             const uint8_t *root2, size_t root2_len,
+                                             const uint8_t (*proof)[CAPSA_MERKLE_HASH_BYTES], size_t proof_len)
+{
+	uint8_t fr[CAPSA_MERKLE_HASH_BYTES], sr[CAPSA_MERKLE_HASH_BYTES];
+	const uint8_t (*path)[CAPSA_MERKLE_HASH_BYTES] = proof;
+	uint64_t fn = m - 1, sn = n - 1;
+	size_t left = proof_len;
+	capsa_status st;
+
+	if (m == 0 || m > n)
+		return CAPSA_ERR_DECODE;
+	if (m == n)
+		return proof_len == 0 && root1_len == root2_len && capsa_ct_equal(root1, root2, root1_len) ? CAPSA_OK
+		                                                                                           : CAPSA_ERR_AUTH;
+	if (proof_len == 0 || root1_len != CAPSA_MERKLE_HASH_BYTES || root2_len != CAPSA_MERKLE_HASH_BYTES)
+		return CAPSA_ERR_AUTH;
+	if (is_pow2(m)) {
+		memcpy(fr, root1, sizeof fr); /* the old root is the proof's implicit first element */
+	} else {
+		memcpy(fr, path[0], sizeof fr);
+		path++;
+		left--;
+	}
+	memcpy(sr, fr, sizeof sr);
+	while (fn & 1) {
+		fn >>= 1;
+		sn >>= 1;
+	}
+	if ((st = consistency_walk(fr, sr, fn, sn, path, left, &sn)) != CAPSA_OK)
+		return st;
+	return sn == 0 && capsa_ct_equal(fr, root1, sizeof fr) && capsa_ct_equal(sr, root2, sizeof sr) ? CAPSA_OK
+	                                                                                              : CAPSA_ERR_AUTH;
+}

@@ -98,4 +98,30 @@ capsa_status capsa_merkle_inclusion_path(uint8_t (*proof)[CAPSA_MERKLE_HASH_BYTE
                                          uint64_t index, uint64_t n, capsa_merkle_get_node get,
                                          void *arg) CAPSA_MUST_CHECK;
 
+/* ---- Consistency proofs (RFC 9162, 2.1.4) ---------------------------------------- */
+
+/*
+ * capsa_merkle_consistency_proof writes the consistency proof from the tree
+ * of |m| leaves to the tree of |n| (RFC 9162 2.1.4.1 SUBPROOF(m, D[n], true);
+ * empty for m == n), built from stored complete nodes, into |proof| (room for
+ * CAPSA_MERKLE_MAX_LEVELS hashes). Returns CAPSA_OK (|*proof_len| set),
+ * CAPSA_ERR_ARG (m == 0 or m > n) or what |get| returned.
+ */
+capsa_status capsa_merkle_consistency_proof(uint8_t (*proof)[CAPSA_MERKLE_HASH_BYTES], size_t *proof_len,
+                                            uint64_t m, uint64_t n, capsa_merkle_get_node get,
+                                            void *arg) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_merkle_verify_consistency checks that the tree of |m| leaves with
+ * root |root1| is a prefix of the tree of |n| leaves with root |root2|
+ * (RFC 9162 2.1.4.2, with transparency-dev/merkle's pre-checks). For m == n
+ * the proof must be empty and the roots equal as byte strings (of any
+ * length); otherwise both roots must be 32 bytes. Returns CAPSA_OK,
+ * CAPSA_ERR_DECODE (m == 0, or m > n) or CAPSA_ERR_AUTH.
+ */
+capsa_status capsa_merkle_verify_consistency(uint64_t m, uint64_t n, const uint8_t *root1, size_t root1_len,
+                                             const uint8_t *root2, size_t root2_len,
+                                             const uint8_t (*proof)[CAPSA_MERKLE_HASH_BYTES],
+                                             size_t proof_len) CAPSA_MUST_CHECK;
+
 #endif
