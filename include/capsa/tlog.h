@@ -145,9 +145,9 @@ CAPSA_API capsa_status capsa_note_key_id(uint32_t *out, const char *name, uint8_
 
 /*
  * capsa_note_verifier_init fills |v| for key |public_key| of |type| under
- * |name|, computing the key id. Returns CAPSA_OK, CAPSA_ERR_ARG (bad name),
- * CAPSA_ERR_UNSUPPORTED (type) or CAPSA_ERR_KEY (an Ed25519 key of small
- * order or not on the curve).
+ * |name|, computing the key id. Returns CAPSA_OK, CAPSA_ERR_ARG (bad name)
+ * or CAPSA_ERR_UNSUPPORTED (type). The key is not checked here; a key of
+ * small order verifies no signature (capsa_note_verify).
  */
 CAPSA_API capsa_status capsa_note_verifier_init(capsa_note_verifier *v, const char *name, uint8_t type,
                                                 const uint8_t public_key[32]) CAPSA_MUST_CHECK;
@@ -155,8 +155,8 @@ CAPSA_API capsa_status capsa_note_verifier_init(capsa_note_verifier *v, const ch
 /*
  * capsa_note_vkey_parse parses the vkey `<name>+<8 lowercase hex key id>+
  * base64(type || public key)` (exactly |len| bytes). The key id must be the
- * one capsa_note_key_id computes. Returns CAPSA_OK, CAPSA_ERR_DECODE,
- * CAPSA_ERR_UNSUPPORTED (a type other than 0x01 and 0x04) or CAPSA_ERR_KEY.
+ * one capsa_note_key_id computes. Returns CAPSA_OK, CAPSA_ERR_DECODE or
+ * CAPSA_ERR_UNSUPPORTED (a type other than 0x01 and 0x04).
  */
 CAPSA_API capsa_status capsa_note_vkey_parse(capsa_note_verifier *v, const char *vkey, size_t len) CAPSA_MUST_CHECK;
 
@@ -546,12 +546,15 @@ CAPSA_API capsa_status capsa_witness_request_format(char **out, size_t *out_len,
                                                     const char *checkpoint, size_t checkpoint_len) CAPSA_MUST_CHECK;
 
 /*
- * capsa_witness_request_parse parses an add-checkpoint body strictly (old
- * size without leading zeros, up to 63 base64 32-byte hashes, blank line,
- * then a note at most CAPSA_NOTE_MAX_BYTES that capsa_note_parse accepts).
+ * capsa_witness_request_parse parses the framing of an add-checkpoint body
+ * strictly (old size without leading zeros, up to 63 base64 32-byte hashes,
+ * blank line, then the rest: at most CAPSA_NOTE_MAX_BYTES ending in LF).
+ * The checkpoint note itself is not parsed: the witness opens it with
+ * capsa_note_parse / capsa_checkpoint_parse, and a note that does not parse
+ * or verify is a 403 (c2sp.org/tlog-witness), a bad framing a 400.
  * |req->checkpoint| points into |body|, which must outlive it. Semantic
- * checks (old <= size, proof, signatures) are the witness's. Returns
- * CAPSA_OK or CAPSA_ERR_DECODE.
+ * checks (origin, old <= size, proof, signatures) are the witness's.
+ * Returns CAPSA_OK or CAPSA_ERR_DECODE.
  */
 CAPSA_API capsa_status capsa_witness_request_parse(capsa_witness_request *req, const char *body,
                                                    size_t len) CAPSA_MUST_CHECK;
