@@ -4,7 +4,7 @@
 
 #include "tlog/tlog_internal.h"
 
-/* Writes |n| as x-prefixed 3-digit groups ("x001/x234/067") into |out| (room for 28) and returns its length. */
+/* Writes |n| as x-prefixed 3-digit groups ("x001/x234/067") into |out| (room for 34: up to 7 groups) and returns its length. */
 static size_t index_groups(char *out, uint64_t n)
 {
 	unsigned g[7], k = 0;
@@ -29,7 +29,7 @@ static size_t index_groups(char *out, uint64_t n)
 
 capsa_status capsa_tile_path(char out[CAPSA_TILE_PATH_MAX], const capsa_tile *t)
 {
-	char groups[32];
+	char groups[40];
 	int len;
 
 	out[0] = '\0';
