@@ -139,6 +139,7 @@ static void test_tessera(void)
 	note = slurp(path, &len);
 	CHECK_OK(capsa_checkpoint_open(&cp, NULL, note, len, NULL, &key, NULL, 0, NULL));
 	CHECK(cp.size == 15);
+	capsa_checkpoint_free(&cp);
 	note[strlen("example.com/log/testdata\n1")] = '4'; /* the size line changed: the signature fails */
 	CHECK_STATUS(capsa_checkpoint_open(&cp, NULL, note, len, NULL, &key, NULL, 0, NULL), CAPSA_ERR_SIGNATURE);
 	CHECK_STATUS(capsa_checkpoint_open(&cp, NULL, note, len, "example.com/other", &key, NULL, 0, NULL),
@@ -493,10 +494,11 @@ static void test_notes(void)
 	CHECK(!by[0] && !by[1]);
 	CHECK_OK(capsa_note_open(&n, two, two_len, keys, 1, by, ts)); /* unknown to this verifier */
 	capsa_note_free(&n);
+	free(cos);
 	CHECK_STATUS(capsa_cosignature_sign(&cos, &cos_len, "x\n", 2, wit_key.name, wit_seed, 1ull << 63), CAPSA_ERR_ARG);
+	CHECK(cos == NULL);
 	CHECK_STATUS(capsa_witness_response_check("", 0), CAPSA_ERR_DECODE);
 	CHECK_STATUS(capsa_witness_response_check("hello\n", 6), CAPSA_ERR_DECODE);
-	free(cos);
 	free(two);
 	free(note);
 	check_context("%s", "");

@@ -25,7 +25,8 @@ static capsa_status sign_line(tlog_buf *b, const char *name, uint8_t type, const
 		return CAPSA_ERR_ARG;
 	if ((st = capsa_ed25519_public(pub, seed)) != CAPSA_OK || (st = capsa_note_key_id(&id, name, type, pub)) != CAPSA_OK)
 		return st;
-	memcpy(sig, prefix, prefix_len);
+	if (prefix_len)
+		memcpy(sig, prefix, prefix_len);
 	if ((st = capsa_ed25519_sign(sig + prefix_len, seed, (const uint8_t *)msg, msg_len)) != CAPSA_OK)
 		return st;
 	tlog_buf_sig(b, name, id, sig, prefix_len + CAPSA_ED25519_SIGBYTES); /* public: not wiped */

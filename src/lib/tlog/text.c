@@ -44,7 +44,7 @@ bool tlog_valid_text(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len;) {
 		long cp = utf8_next((const unsigned char *)s, len, &i);
-		if (cp < 0 || (cp < 0x20 && cp != '\n') || cp == 0x7f)
+		if (cp < 0 || (cp < 0x20 && cp != '\n'))
 			return false;
 	}
 	return true;
@@ -64,7 +64,7 @@ bool tlog_valid_name(const char *s, size_t len)
 		return false;
 	for (size_t i = 0; i < len;) {
 		long cp = utf8_next((const unsigned char *)s, len, &i);
-		if (cp < 0x20 || cp == 0x7f || cp == '+' || unicode_space(cp))
+		if (cp < 0x20 || cp == '+' || unicode_space(cp))
 			return false;
 	}
 	return true;
