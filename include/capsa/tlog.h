@@ -123,6 +123,8 @@ CAPSA_API capsa_status capsa_tlog_consistency_proof(uint8_t (*proof)[CAPSA_TLOG_
 #define CAPSA_NOTE_MAX_BYTES (256u * 1024u) /* a longer note is refused unread */
 #define CAPSA_NOTE_MAX_SIGNATURES 100       /* signature lines (the spec asks for at least 16) */
 #define CAPSA_NOTE_MAX_NAME 255             /* bytes of a key name */
+/* A receipt or witness request: a note plus its extra (an entry of up to 64 KiB) and proof lines. */
+#define CAPSA_TLOG_PROOF_MAX_BYTES (CAPSA_NOTE_MAX_BYTES + 128u * 1024u)
 
 /*
  * capsa_note_verifier is one trusted key: what a vkey says. |name| is
@@ -356,8 +358,9 @@ CAPSA_API capsa_status capsa_tlog_proof_format(char **out, size_t *out_len, cons
  * optional `extra <base64>` line (non-empty), `index <decimal>` (no leading
  * zeros), up to CAPSA_TLOG_MAX_PROOF base64 hashes of 32 bytes, a blank
  * line, then a checkpoint note (which must parse as a note, at most
- * CAPSA_NOTE_MAX_BYTES). Returns CAPSA_OK, CAPSA_ERR_DECODE or
- * CAPSA_ERR_NOMEM; free with capsa_tlog_proof_free.
+ * CAPSA_NOTE_MAX_BYTES); the whole at most CAPSA_TLOG_PROOF_MAX_BYTES.
+ * Returns CAPSA_OK, CAPSA_ERR_DECODE or CAPSA_ERR_NOMEM; free with
+ * capsa_tlog_proof_free.
  */
 CAPSA_API capsa_status capsa_tlog_proof_parse(capsa_tlog_proof *p, const char *data, size_t len) CAPSA_MUST_CHECK;
 
@@ -548,7 +551,8 @@ CAPSA_API capsa_status capsa_witness_request_format(char **out, size_t *out_len,
 /*
  * capsa_witness_request_parse parses the framing of an add-checkpoint body
  * strictly (old size without leading zeros, up to 63 base64 32-byte hashes,
- * blank line, then the rest: at most CAPSA_NOTE_MAX_BYTES ending in LF).
+ * blank line, then the rest: at most CAPSA_NOTE_MAX_BYTES ending in LF; the
+ * whole at most CAPSA_TLOG_PROOF_MAX_BYTES).
  * The checkpoint note itself is not parsed: the witness opens it with
  * capsa_note_parse / capsa_checkpoint_parse, and a note that does not parse
  * or verify is a 403 (c2sp.org/tlog-witness), a bad framing a 400.

@@ -35,7 +35,7 @@ static capsa_status parse_request(capsa_witness_request *req, const char *body, 
 	tlog_text t = {body, len}, line, rest;
 	capsa_status st;
 
-	if (body == NULL || len > CAPSA_NOTE_MAX_BYTES + 4096 || !tlog_next_line(&t, &line) ||
+	if (body == NULL || len > CAPSA_TLOG_PROOF_MAX_BYTES || !tlog_next_line(&t, &line) ||
 	    !tlog_line_prefix(&line, "old ", &rest) || !tlog_parse_u64(&req->old_size, rest.p, rest.len))
 		return CAPSA_ERR_DECODE;
 	for (;;) {
