@@ -79,8 +79,10 @@ static capsa_status parse_proof(capsa_tlog_proof *p, const char *data, size_t le
 	capsa_note note;
 	capsa_status st;
 
-	if (data == NULL || len > CAPSA_TLOG_PROOF_MAX_BYTES || (st = parse_head(p, &t)) != CAPSA_OK)
-		return data == NULL || len > CAPSA_TLOG_PROOF_MAX_BYTES ? CAPSA_ERR_DECODE : st;
+	if (data == NULL || len > CAPSA_TLOG_PROOF_MAX_BYTES)
+		return CAPSA_ERR_DECODE;
+	if ((st = parse_head(p, &t)) != CAPSA_OK)
+		return st;
 	for (;;) {
 		if (!tlog_next_line(&t, &line))
 			return CAPSA_ERR_DECODE;
