@@ -645,8 +645,56 @@ static void test_receipts(void)
 		free(m.levels[l]);
 }
 
+/* The bounds: 100 signature lines, CAPSA_NOTE_MAX_BYTES, tiles of the exact length. */
+static capsa_status fetch_short(void *arg, const char *path, uint8_t **data, size_t *len)
+{
+	(void)arg;
+	(void)path;
+	*len = 31;
+	*data = calloc(1, 31);
+	return CAPSA_OK;
+}
+
+static void test_limits(void)
+{
+	size_t cap = CAPSA_NOTE_MAX_BYTES + 64, len;
+	char *buf = malloc(cap);
+	capsa_note n;
+	capsa_tile_reader *r;
+	uint8_t root[H] = {0}, leaf[H], proof[CAPSA_TLOG_MAX_PROOF][H];
+	size_t num;
+
+	for (size_t sigs = 16; sigs <= 101; sigs++) {
+		len = (size_t)snprintf(buf, cap, "text\n\n");
+		for (size_t i = 0; i < sigs; i++)
+			len += (size_t)snprintf(buf + len, cap - len, "\xe2\x80\x94 k%zu AAAAAAA=\n", i);
+		check_context("%zu signature lines", sigs);
+		CHECK_STATUS(capsa_note_parse(&n, buf, len), sigs <= 100 ? CAPSA_OK : CAPSA_ERR_DECODE);
+		CHECK(sigs > 100 || n.num_sigs == sigs);
+		capsa_note_free(&n);
+	}
+	check_context("note size");
+	memset(buf, 'a', cap);
+	{
+		static const char tail[] = "\n\n\xe2\x80\x94 k AAAAAAA=\n";
+		memcpy(buf + CAPSA_NOTE_MAX_BYTES - strlen(tail), tail, strlen(tail));
+	}
+	CHECK_OK(capsa_note_parse(&n, buf, CAPSA_NOTE_MAX_BYTES));
+	capsa_note_free(&n);
+	memmove(buf + 1, buf, CAPSA_NOTE_MAX_BYTES);
+	CHECK_STATUS(capsa_note_parse(&n, buf, CAPSA_NOTE_MAX_BYTES + 1), CAPSA_ERR_DECODE);
+	free(buf);
+	check_context("short tile");
+	CHECK_OK(capsa_tile_reader_new(&r, 5, root, fetch_short, NULL));
+	CHECK_STATUS(capsa_tile_reader_check_root(r), CAPSA_ERR_DECODE);
+	CHECK_STATUS(capsa_tile_reader_inclusion(r, leaf, proof, &num, 1), CAPSA_ERR_DECODE);
+	capsa_tile_reader_free(r);
+	check_context("%s", "");
+}
+
 int main(void)
 {
+	test_limits();
 	setup_keys();
 	test_tessera();
 	test_memory_log();

@@ -171,7 +171,7 @@ capsa_status capsa_tile_reader_inclusion(capsa_tile_reader *r, uint8_t leaf_hash
 	    (st = capsa_merkle_verify_inclusion(index, r->size, leaf_hash, (const uint8_t (*)[CAPSA_TLOG_HASH_BYTES])proof,
 	                                        *num, r->root)) != CAPSA_OK) {
 		*num = 0;
-		return st == CAPSA_ERR_DECODE ? CAPSA_ERR_AUTH : st;
+		return st;
 	}
 	return CAPSA_OK;
 }
@@ -190,7 +190,7 @@ capsa_status capsa_tile_reader_consistency(capsa_tile_reader *r, uint8_t old_roo
 	                                          CAPSA_TLOG_HASH_BYTES, (const uint8_t (*)[CAPSA_TLOG_HASH_BYTES])proof,
 	                                          *num)) != CAPSA_OK) {
 		*num = 0;
-		return st == CAPSA_ERR_DECODE ? CAPSA_ERR_AUTH : st;
+		return st;
 	}
 	return CAPSA_OK;
 }
