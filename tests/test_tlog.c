@@ -208,9 +208,10 @@ static capsa_status fetch_mem(void *arg, const char *path, uint8_t **data, size_
 	want = capsa_tile_width(m->size, t.level, t.index);
 	if (want != t.width) /* only the tiles this size has */
 		return CAPSA_ERR_IO;
-	*len = (size_t)t.width * H;
-	*data = malloc(*len);
-	memcpy(*data, m->levels[8 * t.level][t.index * CAPSA_TILE_WIDTH], *len);
+	if (capsa_tile_build(data, len, &t, m->size, get_mem_node, m) != CAPSA_OK)
+		return CAPSA_ERR_IO;
+	if (memcmp(*data, m->levels[8 * t.level][t.index * CAPSA_TILE_WIDTH], *len) != 0)
+		abort(); /* the built tile is the stored nodes */
 	if (m->corrupt)
 		(*data)[*len - 1] ^= 1;
 	return CAPSA_OK;
@@ -236,6 +237,31 @@ static void test_memory_log(void)
 	      capsa_tile_width(BIG, 0, 274) == 0);
 	CHECK(capsa_tile_width(BIG, 1, 0) == 256 && capsa_tile_width(BIG, 1, 1) == 17 && capsa_tile_width(BIG, 2, 0) == 1);
 	CHECK(capsa_tile_width(256, 0, 0) == 256 && capsa_tile_width(256, 1, 0) == 1 && capsa_tile_width(256, 0, 1) == 0);
+	m.size = BIG;
+	{
+		capsa_tile t = {.level = 0, .index = 273, .width = 112};
+		uint8_t *tile;
+		size_t tile_len;
+		CHECK_OK(capsa_tile_build(&tile, &tile_len, &t, BIG, get_mem_node, &m));
+		CHECK(tile_len == 112 * H && memcmp(tile, m.levels[0][273 * 256], tile_len) == 0);
+		free(tile);
+		t.width = 111; /* not this size's partial tile */
+		CHECK_STATUS(capsa_tile_build(&tile, &tile_len, &t, BIG, get_mem_node, &m), CAPSA_ERR_ARG);
+		t.width = 256; /* not complete yet */
+		CHECK_STATUS(capsa_tile_build(&tile, &tile_len, &t, BIG, get_mem_node, &m), CAPSA_ERR_ARG);
+		t = (capsa_tile){.level = 1, .index = 0, .width = 256};
+		CHECK_OK(capsa_tile_build(&tile, &tile_len, &t, BIG, get_mem_node, &m));
+		CHECK(tile_len == 256 * H && memcmp(tile, m.levels[8][0], tile_len) == 0);
+		free(tile);
+		t = (capsa_tile){.level = 2, .index = 0, .width = 1};
+		CHECK_OK(capsa_tile_build(&tile, &tile_len, &t, BIG, get_mem_node, &m));
+		CHECK(tile_len == H && memcmp(tile, m.levels[16][0], H) == 0);
+		free(tile);
+		t = (capsa_tile){.level = 3, .index = 0, .width = 1};
+		CHECK_STATUS(capsa_tile_build(&tile, &tile_len, &t, BIG, get_mem_node, &m), CAPSA_ERR_ARG);
+		t = (capsa_tile){.entries = true, .width = 1};
+		CHECK_STATUS(capsa_tile_build(&tile, &tile_len, &t, BIG, get_mem_node, &m), CAPSA_ERR_ARG);
+	}
 	for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
 		uint64_t n = sizes[s];
 		check_context("memory log of %llu", (unsigned long long)n);

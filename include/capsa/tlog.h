@@ -430,6 +430,18 @@ CAPSA_API capsa_status capsa_tile_for_node(capsa_tile *t, unsigned *first, unsig
  */
 CAPSA_API unsigned capsa_tile_width(uint64_t size, unsigned level, uint64_t index);
 
+/*
+ * capsa_tile_build writes the bytes of hash tile |t| (not an entry bundle)
+ * of a log of |size| leaves from its complete nodes: the |t->width| nodes of
+ * level 8 * t->level from index t->index * 256, 32 bytes each, into a fresh
+ * buffer (free()). A log server answers GET tile/... with it. Returns
+ * CAPSA_OK, CAPSA_ERR_ARG (the tree of that size has no such tile: a 404;
+ * a partial tile's width must be the size's, and a full tile must be
+ * complete) or what |get| returned.
+ */
+CAPSA_API capsa_status capsa_tile_build(uint8_t **out, size_t *out_len, const capsa_tile *t, uint64_t size,
+                                        capsa_tlog_get_node get, void *arg) CAPSA_MUST_CHECK;
+
 /* capsa_entry_span locates one entry inside an entry bundle. */
 typedef struct capsa_entry_span {
 	size_t offset;
