@@ -76,6 +76,7 @@ typedef struct request_state {
 	char client[INET6_ADDRSTRLEN];
 	char method[16];
 	char path[256];
+	char query[1024];
 } request_state;
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t err_len, const char *fmt, ...)
@@ -486,14 +487,27 @@ static bool append_body(capsa_http_server *srv, request_state *rs, const char *d
 	return true;
 }
 
-static enum MHD_Result run_handler(struct MHD_Connection *c, request_state *rs, const char *url)
+/* add_argument rejoins the query arguments MHD has decoded: k=v&k2=v2
+ * (arguments that do not fit are left out). */
+static enum MHD_Result add_argument(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	const char *q = strchr(url, '?');
+	request_state *rs = cls;
+	(void)kind;
+	size_t len = strlen(rs->query), need = strlen(key) + (value ? strlen(value) + 1 : 0) + (len ? 1 : 0);
+	if (len + need < sizeof(rs->query))
+		snprintf(rs->query + len, sizeof(rs->query) - len, "%s%s%s%s", len ? "&" : "", key, value ? "=" : "",
+		         value ? value : "");
+	return MHD_YES;
+}
+
+static enum MHD_Result run_handler(struct MHD_Connection *c, request_state *rs)
+{
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_argument, rs);
 	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	capsa_http_request req = {
 		.method = rs->method,
 		.path = rs->path,
-		.query = q ? q + 1 : "",
+		.query = rs->query,
 		.content_type = ctype ? ctype : "",
 		.body = rs->len ? rs->body : NULL,
 		.body_len = rs->len,
@@ -541,7 +555,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return run_handler(c, rs, url);
+	return run_handler(c, rs);
 }
 
 static void access_log(const request_state *rs, double secs)
@@ -620,12 +634,12 @@ capsa_status capsa_http_server_start(capsa_http_server *srv, char *err, size_t e
 	if (srv->tls_cert)
 		flags |= MHD_USE_TLS;
 	struct MHD_OptionItem opts[] = {
+		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, srv}, /* first, so MHD uses it throughout */
 		{MHD_OPTION_SOCK_ADDR, 0, &srv->addr},
 		{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)srv->cfg.max_connections, NULL},
 		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)srv->cfg.per_ip_limit, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->cfg.timeout_s, NULL},
 		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv},
-		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, srv},
 		{MHD_OPTION_LISTEN_BACKLOG_SIZE, 128, NULL},
 		{srv->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->tls_cert},
 		{srv->tls_cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, srv->tls_key},

@@ -11,7 +11,8 @@
  * handler runs, as application/problem+json with type urn:capsa:problem:NAME:
  * no route (404 not-found), a route without the method (405
  * method-not-allowed, with Allow), a body over max_body (413 too-large; the
- * body is not read), a POST or PUT whose Content-Type is not the route's
+ * body is not read; a chunked body that runs over mid-way has its
+ * connection closed instead, as MHD cannot answer then), a POST or PUT whose Content-Type is not the route's
  * (415 unsupported-media-type), a request arriving while the server stops
  * (503 unavailable).
  */
@@ -66,7 +67,7 @@ typedef struct capsa_http_config {
 typedef struct capsa_http_request {
 	const char *method;       /* "GET", "POST", ... */
 	const char *path;         /* the path, without the query string */
-	const char *query;        /* after '?', or "" */
+	const char *query;        /* the query arguments, decoded and rejoined: "k=v&k2", or "" */
 	const char *content_type; /* the Content-Type header, or "" */
 	const uint8_t *body;      /* the whole body (NUL-terminated; NULL when empty) */
 	size_t body_len;
