@@ -497,6 +497,18 @@ static void test_graceful_stop(void)
 		return;
 	atomic_store(&blocked_entered, 0);
 	atomic_store(&release_block, false);
+	/* A kept-alive connection, open before the stop begins. */
+	int ka = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(capsa_http_server_port(srv))};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(connect(ka, (struct sockaddr *)&a, sizeof(a)) == 0);
+	const char req[] = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+	char out[2048];
+	(void)!send(ka, req, strlen(req), MSG_NOSIGNAL);
+	ssize_t n = recv(ka, out, sizeof(out) - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	CHECK(strncmp(out, "HTTP/1.1 200", 12) == 0);
+
 	bg_call b = {.call = {.url = url(srv, "http", "/block")}};
 	pthread_create(&b.th, NULL, bg_run, &b);
 	wait_entered(1);
@@ -509,6 +521,12 @@ static void test_graceful_stop(void)
 	CHECK_OK(capsa_http_parallel(&late, 1, NULL));
 	CHECK(late.status != 200);
 	capsa_http_call_clear(&late);
+	(void)!send(ka, req, strlen(req), MSG_NOSIGNAL); /* a new request while stopping */
+	struct pollfd pf = {.fd = ka, .events = POLLIN};
+	n = poll(&pf, 1, 2000) == 1 ? recv(ka, out, sizeof(out) - 1, 0) : -1;
+	out[n > 0 ? n : 0] = '\0';
+	CHECK(strncmp(out, "HTTP/1.1 503", 12) == 0 && strstr(out, "urn:capsa:problem:unavailable") != NULL);
+	close(ka);
 	atomic_store(&release_block, true);
 	pthread_join(stopper, NULL);
 	pthread_join(b.th, NULL);
@@ -556,6 +574,20 @@ static void test_config(void)
 		CHECK(srv == NULL && strstr(err, "listen") != NULL);
 	}
 	check_context("%s", "");
+	cfg.listen = "[::1]:0"; /* parses; binds where the host has IPv6 */
+	cfg.access_log = false;
+	CHECK_OK(capsa_http_server_new(&srv, &cfg, err, sizeof(err)));
+	capsa_status st6 = srv ? capsa_http_server_start(srv, err, sizeof(err)) : CAPSA_ERR_ARG;
+	CHECK(st6 == CAPSA_OK || st6 == CAPSA_ERR_IO);
+	if (st6 == CAPSA_OK) {
+		char u6[64];
+		snprintf(u6, sizeof(u6), "http://[::1]:%u/healthz", capsa_http_server_port(srv));
+		capsa_http_call c6 = get(u6, NULL);
+		CHECK(c6.status == 200);
+		capsa_http_call_clear(&c6);
+	}
+	capsa_http_server_free(srv);
+	srv = NULL;
 	cfg.listen = "127.0.0.1:0";
 	cfg.max_body = 0;
 	CHECK_STATUS(capsa_http_server_new(&srv, &cfg, err, sizeof(err)), CAPSA_ERR_ARG);
