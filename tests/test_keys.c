@@ -25,6 +25,10 @@ static const char *const kat_secp256k1_secret = "baeb4e4098d8b9b8b0447a226dc789f
 static const char *const kat_secp256k1_public = "021864abca559eac7acccab4b54210fbad2a9c752bacc007f759d3c314f73a3460";
 static const char *const kat_recipient = "capsa1q9jaetpfulh9ukj3n84vde54m5q5dy25345s8zpe3qdh49zhv4rkqqscvj4u54v7"
                                          "43avej45k4ppp7ad92w822avcqrlwkwncv20ww35vqd80ju2";
+/* Type 2 adds the Ed25519 key; computed with the BIP 173 reference bech32 code. */
+static const char *const kat_recipient_v2 = "capsa1qfjaetpfulh9ukj3n84vde54m5q5dy25345s8zpe3qdh49zhv4rkqqscvj4u54v7"
+                                            "43avej45k4ppp7ad92w822avcqrlwkwncv20ww35vp7su9m8pfqk7tgagladnujpmqt5ax"
+                                            "38x0heygyfq699yv7e5rf7yawejf4";
 static const char *const kat_identity = "CAPSA-SECRET-KEY-1QYQQZQSRQSZSVPCGPY9QKRQDPC83QYGJZV2P29SHRQV35XCUR50P7HEK3XH";
 
 static char tmpdir[64];
@@ -109,10 +113,17 @@ static void strings_known_answer(void)
 	kat_seed(seed);
 	CHECK_OK(capsa_identity_from_seed(&id, seed));
 	capsa_identity_recipient(&r, &id);
+	CHECK(r.has_ed25519 && memcmp(r.ed25519_public, id.ed25519_public, 32) == 0);
 	CHECK_OK(capsa_recipient_encode(s, sizeof s, &r));
-	CHECK(strcmp(s, kat_recipient) == 0 && strlen(s) == CAPSA_RECIPIENT_STRLEN);
+	CHECK(strcmp(s, kat_recipient_v2) == 0 && strlen(s) == CAPSA_RECIPIENT_STRLEN);
 	CHECK_OK(capsa_recipient_decode(&rback, s, strlen(s)));
 	CHECK(memcmp(&r, &rback, sizeof r) == 0);
+	/* Type 1, without the Ed25519 key: still decoded, and written when there is no such key. */
+	CHECK_OK(capsa_recipient_decode(&rback, kat_recipient, strlen(kat_recipient)));
+	CHECK(!rback.has_ed25519 && memcmp(rback.x25519_public, r.x25519_public, 32) == 0 &&
+	      memcmp(rback.secp256k1_public, r.secp256k1_public, 33) == 0);
+	CHECK_OK(capsa_recipient_encode(s, sizeof s, &rback));
+	CHECK(strcmp(s, kat_recipient) == 0 && strlen(s) == CAPSA_RECIPIENT_V1_STRLEN);
 	CHECK_OK(capsa_identity_encode(s, sizeof s, &id));
 	CHECK(strcmp(s, kat_identity) == 0 && strlen(s) == CAPSA_IDENTITY_STRLEN);
 	CHECK_OK(capsa_identity_decode(&back, s, strlen(s)));
@@ -181,7 +192,7 @@ static const char *make(const char *hrp, const uint8_t *payload, size_t len, boo
 
 static void typed_errors(void)
 {
-	uint8_t p[80] = {0x01};
+	uint8_t p[98] = {0x01};
 	capsa_recipient r;
 	capsa_identity id;
 	const char *s;
@@ -192,11 +203,25 @@ static void typed_errors(void)
 	memcpy(p + 1 + 32, k, 33);
 	s = make("capsa", p, 66, false);
 	CHECK_OK(capsa_recipient_decode(&r, s, strlen(s)));
-	p[0] = 0x02; /* a future recipient type */
+	p[0] = 0x03; /* a future recipient type */
 	s = make("capsa", p, 66, false);
 	CHECK_STATUS(capsa_recipient_decode(&r, s, strlen(s)), CAPSA_ERR_UNSUPPORTED);
 	s = make("capsa", p, 79, false);
 	CHECK_STATUS(capsa_recipient_decode(&r, s, strlen(s)), CAPSA_ERR_UNSUPPORTED);
+	/* Type 2: exactly 98 bytes, and an Ed25519 key of small order (the identity point) is refused. */
+	p[0] = 0x02;
+	s = make("capsa", p, 66, false);
+	CHECK_STATUS(capsa_recipient_decode(&r, s, strlen(s)), CAPSA_ERR_DECODE);
+	memset(p + 66, 0, 32);
+	p[66] = 0x01;
+	s = make("capsa", p, 98, false);
+	CHECK_STATUS(capsa_recipient_decode(&r, s, strlen(s)), CAPSA_ERR_KEY);
+	uint8_t *e = hex_decode(kat_ed25519_public, &len);
+	memcpy(p + 66, e, 32);
+	free(e);
+	s = make("capsa", p, 98, false);
+	CHECK_OK(capsa_recipient_decode(&r, s, strlen(s)));
+	CHECK(r.has_ed25519);
 	p[0] = 0x01;
 	s = make("capsa", p, 65, false); /* one byte short */
 	CHECK_STATUS(capsa_recipient_decode(&r, s, strlen(s)), CAPSA_ERR_DECODE);
@@ -252,7 +277,7 @@ static void identity_files(void)
 	char signer[CAPSA_SIGNER_STRLEN + 1];
 	CHECK_OK(capsa_signer_encode(signer, sizeof signer, a.ed25519_public));
 	snprintf(text, sizeof text, "# created: 2026-11-18T11:06:40Z\n# recipient: %s\n# signer: %s\n%s\n",
-	         kat_recipient, signer, kat_identity);
+	         kat_recipient_v2, signer, kat_identity);
 	CHECK(strcmp(one, text) == 0);
 	CHECK_STATUS(capsa_identity_file_format(two, strlen(one), &a, 1795000000), CAPSA_ERR_RANGE);
 	CHECK(two[0] == '\0');

@@ -9,6 +9,7 @@
  *   attest.h     remote-attestation evidence, verification and policy
  *   file.h       output paths that never clobber, secret files, bounded whole-file reads
  *   tlog.h       transparency logs: signed notes, checkpoints, cosignatures, receipts, tiles
+ *   proxy.h      the proxy network's protocol: signed statements, wrapped kfrags, log events, receipts
  */
 #ifndef CAPSA_CAPSA_H
 #define CAPSA_CAPSA_H
@@ -22,5 +23,6 @@
 #include <capsa/attest.h>
 #include <capsa/file.h>
 #include <capsa/tlog.h>
+#include <capsa/proxy.h>
 
 #endif

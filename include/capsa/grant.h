@@ -167,6 +167,17 @@ CAPSA_API capsa_status capsa_grant_reencrypt(capsa_cfrag_file *out, const capsa_
                                              const capsa_umbral_rng *rng) CAPSA_MUST_CHECK;
 
 /*
+ * capsa_grant_reencrypt_capsule re-encrypts the capsule in |capsule_bytes|
+ * (CAPSA_UMBRAL_CAPSULE_BYTES, the wire form in the file's `umbral` stanza)
+ * with the kfrag of |kf| into the cfrag file |out|. A proxy does this without
+ * seeing the file. Returns CAPSA_OK, CAPSA_ERR_DECODE (not a valid capsule)
+ * or CAPSA_ERR_INTERNAL.
+ */
+CAPSA_API capsa_status capsa_grant_reencrypt_capsule(capsa_cfrag_file *out, const capsa_kfrag_file *kf,
+                                                     const uint8_t *capsule_bytes, size_t len,
+                                                     const capsa_umbral_rng *rng) CAPSA_MUST_CHECK;
+
+/*
  * What an `umbral` capsa_route_key points to when opening: cfrags for a
  * recipient whose identity is in the same capsa_unlock. |report| (may be
  * NULL) receives what failed. The owner needs no route: its identity alone

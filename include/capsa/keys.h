@@ -9,12 +9,14 @@
  *   capsa/v1/secp256k1  the secp256k1 key of Umbral proxy re-encryption
  *
  * so new routes never need a new identity format. A recipient is the public
- * half that others encrypt to: the X25519 public key and the compressed
- * secp256k1 public key.
+ * half that others encrypt to: the X25519 public key, the compressed
+ * secp256k1 public key and (recipient type 2) the Ed25519 public key that
+ * signs the recipient's requests to proxies and keepers.
  *
  * Text forms are bech32 (BIP 173 checksum) with a leading type byte:
  *
- *   recipient  capsa1…               (lower case, 118 characters)
+ *   recipient  capsa1…               (lower case; type 2: 169 characters,
+ *                                     type 1, without Ed25519: 118)
  *   identity   CAPSA-SECRET-KEY-1…   (upper case, 77 characters)
  *
  * An identity file holds one or more identity lines, with `#` comment lines
@@ -24,6 +26,7 @@
 #ifndef CAPSA_KEYS_H
 #define CAPSA_KEYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -41,7 +44,8 @@ extern "C" {
 #define CAPSA_SECP256K1_PUBLICBYTES 33 /* SEC1 compressed */
 
 /* Lengths of the text forms, without the terminating NUL. */
-#define CAPSA_RECIPIENT_STRLEN 118
+#define CAPSA_RECIPIENT_STRLEN 169    /* type 2, the longest */
+#define CAPSA_RECIPIENT_V1_STRLEN 118 /* type 1: no Ed25519 key */
 #define CAPSA_IDENTITY_STRLEN 77
 /* "capsasig1…": a producer's Ed25519 signing key (doc/KEYS.md). */
 #define CAPSA_SIGNER_STRLEN 68
@@ -64,10 +68,15 @@ typedef struct capsa_identity {
 	uint8_t secp256k1_public[CAPSA_SECP256K1_PUBLICBYTES];
 } capsa_identity;
 
-/* A recipient: public keys only. */
+/*
+ * A recipient: public keys only. |has_ed25519| is false for a type 1
+ * string, which can be sealed to and granted to but cannot sign a request.
+ */
 typedef struct capsa_recipient {
 	uint8_t x25519_public[CAPSA_X25519_KEYBYTES];
 	uint8_t secp256k1_public[CAPSA_SECP256K1_PUBLICBYTES];
+	uint8_t ed25519_public[CAPSA_ED25519_KEYBYTES];
+	bool has_ed25519;
 } capsa_recipient;
 
 /* ---- Identities ---------------------------------------------------------- */
@@ -86,7 +95,7 @@ CAPSA_API capsa_status capsa_identity_generate(capsa_identity *id) CAPSA_MUST_CH
 CAPSA_API capsa_status capsa_identity_from_seed(capsa_identity *id,
                                                 const uint8_t seed[CAPSA_IDENTITY_SEEDBYTES]) CAPSA_MUST_CHECK;
 
-/* capsa_identity_recipient copies the public half of |id| to |out|. */
+/* capsa_identity_recipient copies the public half of |id| to |out| (type 2, with Ed25519). */
 CAPSA_API void capsa_identity_recipient(capsa_recipient *out, const capsa_identity *id);
 
 /* capsa_identity_wipe zeroes every secret in |id|. */
@@ -113,9 +122,10 @@ CAPSA_API capsa_status capsa_identity_decode(capsa_identity *id, const char *str
 /* ---- Recipients ---------------------------------------------------------- */
 
 /*
- * capsa_recipient_encode writes the recipient string "capsa1…"
- * (CAPSA_RECIPIENT_STRLEN characters and a NUL) to |out|. Returns CAPSA_OK,
- * or CAPSA_ERR_RANGE if |out_size| is too small.
+ * capsa_recipient_encode writes the recipient string "capsa1…" to |out|:
+ * type 2 (CAPSA_RECIPIENT_STRLEN characters and a NUL) when |r| has an
+ * Ed25519 key, else type 1 (CAPSA_RECIPIENT_V1_STRLEN). Returns CAPSA_OK, or
+ * CAPSA_ERR_RANGE if |out_size| is too small.
  */
 CAPSA_API capsa_status capsa_recipient_encode(char *out, size_t out_size,
                                               const capsa_recipient *r) CAPSA_MUST_CHECK;
@@ -125,7 +135,8 @@ CAPSA_API capsa_status capsa_recipient_encode(char *out, size_t out_size,
  * whitespace). Returns CAPSA_OK, CAPSA_ERR_DECODE for anything that is not a
  * well-formed lower-case capsa recipient string, CAPSA_ERR_UNSUPPORTED for
  * an unknown recipient type, or CAPSA_ERR_KEY if the secp256k1 key is not a
- * point on the curve. On failure |r| is zeroed.
+ * point on the curve or the Ed25519 key has small order (anyone could sign
+ * for it). Types 1 and 2 are accepted. On failure |r| is zeroed.
  */
 CAPSA_API capsa_status capsa_recipient_decode(capsa_recipient *r, const char *str, size_t str_len) CAPSA_MUST_CHECK;
 

@@ -119,6 +119,8 @@ capsa_status capsa_ed25519_public(uint8_t pub[CAPSA_ED25519_PUBLICBYTES],
                                   const uint8_t seed[CAPSA_ED25519_SEEDBYTES]) CAPSA_MUST_CHECK;
 capsa_status capsa_ed25519_sign(uint8_t sig[CAPSA_ED25519_SIGBYTES], const uint8_t seed[CAPSA_ED25519_SEEDBYTES],
                                 const uint8_t *msg, size_t msg_len) CAPSA_MUST_CHECK;
+/* False for a key of small order: anyone can sign for it, so it names no one. */
+bool capsa_ed25519_public_usable(const uint8_t pub[CAPSA_ED25519_PUBLICBYTES]);
 /* Returns CAPSA_OK or CAPSA_ERR_SIGNATURE (always for a key of small order, which anyone can sign for). */
 capsa_status capsa_ed25519_verify(const uint8_t sig[CAPSA_ED25519_SIGBYTES],
                                   const uint8_t pub[CAPSA_ED25519_PUBLICBYTES],

@@ -105,6 +105,11 @@ static bool ed25519_small_order(const uint8_t pub[CAPSA_ED25519_PUBLICBYTES])
 	return false;
 }
 
+bool capsa_ed25519_public_usable(const uint8_t pub[CAPSA_ED25519_PUBLICBYTES])
+{
+	return !ed25519_small_order(pub);
+}
+
 capsa_status capsa_ed25519_verify(const uint8_t sig[CAPSA_ED25519_SIGBYTES],
                                   const uint8_t pub[CAPSA_ED25519_PUBLICBYTES], const uint8_t *msg, size_t msg_len)
 {

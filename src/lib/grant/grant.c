@@ -124,3 +124,22 @@ capsa_status capsa_grant_reencrypt(capsa_cfrag_file *out, const capsa_kfrag_file
 	out->verifying = s.verifying;
 	return CAPSA_OK;
 }
+
+capsa_status capsa_grant_reencrypt_capsule(capsa_cfrag_file *out, const capsa_kfrag_file *kf,
+                                           const uint8_t *capsule_bytes, size_t len, const capsa_umbral_rng *rng)
+{
+	capsa_umbral_capsule capsule;
+	capsa_status st;
+
+	memset(out, 0, sizeof *out);
+	if (len != CAPSA_UMBRAL_CAPSULE_BYTES || capsa_umbral_capsule_from_bytes(&capsule, capsule_bytes, len) != CAPSA_OK)
+		return CAPSA_ERR_DECODE;
+	if ((st = capsa_umbral_reencrypt(&out->cfrag, &capsule, &kf->kfrag, rng)) != CAPSA_OK)
+		return st;
+	memcpy(out->content_id, kf->content_id, CAPSA_CONTENT_ID_BYTES);
+	out->threshold = kf->threshold;
+	out->delegating = kf->delegating;
+	out->receiving = kf->receiving;
+	out->verifying = kf->verifying;
+	return CAPSA_OK;
+}

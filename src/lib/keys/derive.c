@@ -74,6 +74,8 @@ void capsa_identity_recipient(capsa_recipient *out, const capsa_identity *id)
 {
 	memcpy(out->x25519_public, id->x25519_public, sizeof out->x25519_public);
 	memcpy(out->secp256k1_public, id->secp256k1_public, sizeof out->secp256k1_public);
+	memcpy(out->ed25519_public, id->ed25519_public, sizeof out->ed25519_public);
+	out->has_ed25519 = true;
 }
 
 void capsa_identity_wipe(capsa_identity *id)

@@ -17,6 +17,9 @@
 /* Type 0x01: X25519 public key || compressed secp256k1 public key / the 32-byte seed. */
 #define KEY_TYPE_V1 0x01
 #define RECIPIENT_V1_BYTES (1 + CAPSA_X25519_KEYBYTES + CAPSA_SECP256K1_PUBLICBYTES)
+/* Recipient type 0x02: type 0x01's keys || the Ed25519 public key that signs the recipient's requests. */
+#define KEY_TYPE_V2 0x02
+#define RECIPIENT_V2_BYTES (RECIPIENT_V1_BYTES + CAPSA_ED25519_KEYBYTES)
 #define IDENTITY_V1_BYTES (1 + CAPSA_IDENTITY_SEEDBYTES)
 /* Type 0x01: an Ed25519 public key. */
 #define SIGNER_V1_BYTES (1 + 32)
@@ -26,12 +29,14 @@
 
 capsa_status capsa_recipient_encode(char *out, size_t out_size, const capsa_recipient *r)
 {
-	uint8_t payload[RECIPIENT_V1_BYTES]; /* public: not wiped */
+	uint8_t payload[RECIPIENT_V2_BYTES]; /* public: not wiped */
 
-	payload[0] = KEY_TYPE_V1;
+	payload[0] = r->has_ed25519 ? KEY_TYPE_V2 : KEY_TYPE_V1;
 	memcpy(payload + 1, r->x25519_public, CAPSA_X25519_KEYBYTES);
 	memcpy(payload + 1 + CAPSA_X25519_KEYBYTES, r->secp256k1_public, CAPSA_SECP256K1_PUBLICBYTES);
-	return capsa_bech32_encode(out, out_size, RECIPIENT_HRP, payload, sizeof payload, false);
+	memcpy(payload + RECIPIENT_V1_BYTES, r->ed25519_public, CAPSA_ED25519_KEYBYTES);
+	return capsa_bech32_encode(out, out_size, RECIPIENT_HRP, payload,
+	                           r->has_ed25519 ? RECIPIENT_V2_BYTES : RECIPIENT_V1_BYTES, false);
 }
 
 capsa_status capsa_identity_encode(char *out, size_t out_size, const capsa_identity *id)
@@ -66,26 +71,48 @@ static capsa_status decode_key_string(uint8_t *payload, size_t payload_size, siz
 			return CAPSA_ERR_DECODE;
 	if (*payload_len == 0)
 		return CAPSA_ERR_DECODE;
+	return CAPSA_OK;
+}
+
+/* Only type 0x01 exists for identities and signers; recipients also have 0x02. */
+static capsa_status key_type_v1(const uint8_t *payload)
+{
 	return payload[0] == KEY_TYPE_V1 ? CAPSA_OK : CAPSA_ERR_UNSUPPORTED;
+}
+
+static capsa_status recipient_payload_check(const uint8_t *payload, size_t len)
+{
+	capsa_ec_point point;
+
+	if (payload[0] != KEY_TYPE_V1 && payload[0] != KEY_TYPE_V2)
+		return CAPSA_ERR_UNSUPPORTED;
+	if (len != (payload[0] == KEY_TYPE_V2 ? RECIPIENT_V2_BYTES : RECIPIENT_V1_BYTES))
+		return CAPSA_ERR_DECODE;
+	if (capsa_ec_point_parse(&point, payload + 1 + CAPSA_X25519_KEYBYTES) != CAPSA_OK)
+		return CAPSA_ERR_KEY; /* a bad prefix too: the whole 33 bytes are not a key */
+	if (payload[0] == KEY_TYPE_V2 && !capsa_ed25519_public_usable(payload + RECIPIENT_V1_BYTES))
+		return CAPSA_ERR_KEY;
+	return CAPSA_OK;
 }
 
 capsa_status capsa_recipient_decode(capsa_recipient *r, const char *str, size_t str_len)
 {
 	uint8_t payload[KEY_STRING_MAX]; /* public: not wiped */
-	capsa_ec_point point;
 	size_t len = 0;
 	capsa_status st;
 
 	memset(r, 0, sizeof *r);
 	st = decode_key_string(payload, sizeof payload, &len, RECIPIENT_HRP, false, str, str_len);
-	if (st == CAPSA_OK && len != RECIPIENT_V1_BYTES)
-		st = CAPSA_ERR_DECODE;
-	if (st == CAPSA_OK && capsa_ec_point_parse(&point, payload + 1 + CAPSA_X25519_KEYBYTES) != CAPSA_OK)
-		st = CAPSA_ERR_KEY; /* a bad prefix too: the whole 33 bytes are not a key */
+	if (st == CAPSA_OK)
+		st = recipient_payload_check(payload, len);
 	if (st != CAPSA_OK)
 		return st;
 	memcpy(r->x25519_public, payload + 1, CAPSA_X25519_KEYBYTES);
 	memcpy(r->secp256k1_public, payload + 1 + CAPSA_X25519_KEYBYTES, CAPSA_SECP256K1_PUBLICBYTES);
+	if (payload[0] == KEY_TYPE_V2) {
+		memcpy(r->ed25519_public, payload + RECIPIENT_V1_BYTES, CAPSA_ED25519_KEYBYTES);
+		r->has_ed25519 = true;
+	}
 	return CAPSA_OK;
 }
 
@@ -97,6 +124,8 @@ capsa_status capsa_identity_decode(capsa_identity *id, const char *str, size_t s
 
 	capsa_identity_wipe(id);
 	st = decode_key_string(payload, sizeof payload, &len, IDENTITY_HRP, true, str, str_len);
+	if (st == CAPSA_OK)
+		st = key_type_v1(payload);
 	if (st == CAPSA_OK && len != IDENTITY_V1_BYTES)
 		st = CAPSA_ERR_DECODE;
 	if (st == CAPSA_OK)
@@ -120,6 +149,8 @@ capsa_status capsa_signer_decode(uint8_t key[32], const char *str, size_t str_le
 	size_t len = 0;
 	capsa_status st = decode_key_string(payload, sizeof payload, &len, SIGNER_HRP, false, str, str_len);
 
+	if (st == CAPSA_OK)
+		st = key_type_v1(payload);
 	if (st == CAPSA_OK && len != SIGNER_V1_BYTES)
 		st = CAPSA_ERR_DECODE;
 	if (st == CAPSA_OK)
