@@ -1,7 +1,11 @@
 /*
  * daemon/witness.c - the witness (c2sp.org/tlog-witness add-checkpoint):
- * state per log origin in SQLite, one mutex around each check-and-update so
- * two requests for one log never both advance it from the same size.
+ * the size and root of each log in SQLite. Each check of a request against
+ * them and the write of the new state is one transaction, committed (and
+ * fsync'ed) before the cosignature is made: two requests never both advance
+ * a log from one size, and a crash never leaves a cosigned checkpoint the
+ * state does not hold, so the witness never cosigns two inconsistent
+ * checkpoints of one log.
  */
 #include "witness.h"
 
@@ -220,18 +224,22 @@ capsa_status capsa_witness_identity_vkey(const char *dir, const char *name, char
 
 /* ---- state ------------------------------------------------------------ */
 
-/* get_state reads the log's (size, root); an unknown origin is size 0. */
-static bool get_state(capsa_witness *w, const char *origin, uint64_t *size, uint8_t root[32])
+/* get_state reads the log's (size, root) into |*found|, |size|, |root|; an
+ * origin never cosigned is not found, size 0. Returns false on a database
+ * error. */
+static bool get_state(capsa_witness *w, const char *origin, bool *found, uint64_t *size, uint8_t root[32])
 {
 	sqlite3_stmt *s = NULL;
 	bool ok = false;
+	*found = false;
 	*size = 0;
 	memset(root, 0, 32);
 	if (sqlite3_prepare_v2(w->db, "SELECT size, root FROM logs WHERE origin = ?", -1, &s, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(s, 1, origin, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 1) == 32) {
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 1) == 32 && sqlite3_column_int64(s, 0) >= 0) {
+		*found = true;
 		*size = (uint64_t)sqlite3_column_int64(s, 0);
 		memcpy(root, sqlite3_column_blob(s, 1), 32);
 		ok = true;
@@ -261,6 +269,69 @@ static bool put_state(capsa_witness *w, const char *origin, uint64_t size, const
 
 /* ---- POST /add-checkpoint --------------------------------------------- */
 
+/* What the witness makes of a request, against what it saw of the log. */
+enum verdict {
+	COSIGN_SAME,  /* the checkpoint it holds again: cosign, nothing to store */
+	COSIGN_NEW,   /* an extension: store it, then cosign */
+	STALE,        /* 409: the old size is not the size it holds */
+	FORK,         /* 409: another root for the size it holds */
+	INCONSISTENT, /* 422: the consistency proof does not verify */
+};
+
+/* judge decides on a request whose checkpoint verified (old <= size, and no
+ * proof with old size 0), given the stored state (|found|, |size|, |root|). */
+static enum verdict judge(bool found, uint64_t size, const uint8_t root[32], const capsa_witness_request *rq,
+                          const capsa_checkpoint *cp)
+{
+	if (rq->old_size != size)
+		return STALE;
+	if (found && cp->size == size) {
+		if (CRYPTO_memcmp(root, cp->root, 32) != 0)
+			return FORK;
+		return rq->proof_len == 0 ? COSIGN_SAME : INCONSISTENT;
+	}
+	if (rq->old_size == 0)
+		return COSIGN_NEW; /* every tree extends the empty one */
+	return capsa_tlog_verify_consistency(rq->old_size, cp->size, root, cp->root,
+	                                     (const uint8_t (*)[32])rq->proof, rq->proof_len) == CAPSA_OK
+	           ? COSIGN_NEW
+	           : INCONSISTENT;
+}
+
+static bool sql_exec(capsa_witness *w, const char *sql)
+{
+	return sqlite3_exec(w->db, sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/*
+ * check_and_store judges the request and stores an extension in one
+ * BEGIN IMMEDIATE transaction, so the check of the old size and the write of
+ * the new one are atomic, and the new state is durable (synchronous=FULL)
+ * before anything is cosigned. |*size| is the size held afterwards. Returns
+ * false on a database error (nothing stored, nothing to cosign).
+ */
+static bool check_and_store(capsa_witness *w, const capsa_witness_request *rq, const capsa_checkpoint *cp,
+                            enum verdict *v, uint64_t *size)
+{
+	uint8_t root[32];
+	bool found, ok;
+
+	pthread_mutex_lock(&w->mu); /* one connection: one transaction at a time */
+	ok = sql_exec(w, "BEGIN IMMEDIATE") && get_state(w, cp->origin, &found, size, root);
+	if (ok) {
+		*v = judge(found, *size, root, rq, cp);
+		if (*v == COSIGN_NEW)
+			ok = put_state(w, cp->origin, cp->size, cp->root);
+	}
+	ok = ok && sql_exec(w, "COMMIT");
+	if (!ok)
+		(void)sql_exec(w, "ROLLBACK");
+	else if (*v == COSIGN_NEW)
+		*size = cp->size;
+	pthread_mutex_unlock(&w->mu);
+	return ok;
+}
+
 static const capsa_note_verifier *find_log(const capsa_witness *w, const char *origin)
 {
 	for (size_t i = 0; i < w->num_logs; i++)
@@ -269,6 +340,7 @@ static const capsa_note_verifier *find_log(const capsa_witness *w, const char *o
 	return NULL;
 }
 
+/* conflict answers 409 with the size the witness holds (c2sp.org/tlog-witness). */
 static void conflict(capsa_http_response *resp, uint64_t size)
 {
 	char body[32];
@@ -289,43 +361,40 @@ static void cosign(capsa_witness *w, capsa_http_response *resp, const capsa_note
 	free(line);
 }
 
-/* advance checks the request against the stored state and, when it holds,
- * stores the new state and cosigns. Called with w->mu held. */
-static void advance(capsa_witness *w, const capsa_witness_request *rq, const capsa_checkpoint *cp,
-                    const capsa_note *note, capsa_http_response *resp)
+static void bad_request(capsa_http_response *resp, const char *title)
 {
-	uint64_t size;
-	uint8_t root[32];
+	capsa_http_problem(resp, 400, PROBLEM "bad-request", title, NULL);
+}
 
-	if (!get_state(w, cp->origin, &size, root)) {
-		capsa_http_problem(resp, 500, PROBLEM "internal", "Witness state unreadable", NULL);
-		return;
+/* open_checkpoint parses and verifies the request's checkpoint, answering
+ * (400 malformed, 404 unknown origin, 403 not signed by the log's key) when
+ * it cannot. Returns true with |cp| and |note| filled (free both either way). */
+static bool open_checkpoint(const capsa_witness *w, const capsa_witness_request *rq, capsa_checkpoint *cp,
+                            capsa_note *note, capsa_http_response *resp)
+{
+	const capsa_note_verifier *log;
+	capsa_status st;
+
+	if (capsa_note_parse(note, rq->checkpoint, rq->checkpoint_len) != CAPSA_OK ||
+	    capsa_checkpoint_parse(cp, note->text, note->text_len) != CAPSA_OK) {
+		bad_request(resp, "Not a checkpoint (c2sp.org/tlog-checkpoint as a signed note)");
+		return false;
 	}
-	if (rq->old_size != size) {
-		conflict(resp, size);
-		return;
+	if (!(log = find_log(w, cp->origin))) {
+		capsa_http_problem(resp, 404, PROBLEM "not-found", "Unknown log", "this witness has no key for the origin");
+		return false;
 	}
-	if (rq->old_size == 0 || rq->old_size == cp->size) {
-		if (rq->proof_len != 0) {
-			capsa_http_problem(resp, 400, PROBLEM "bad-request", "Proof where none is due", NULL);
-			return;
-		}
-		/* The same size again must be the same tree: a second root is a fork. */
-		if (rq->old_size != 0 && CRYPTO_memcmp(root, cp->root, 32) != 0) {
-			conflict(resp, size);
-			return;
-		}
-	} else if (capsa_tlog_verify_consistency(rq->old_size, cp->size, root, cp->root,
-	                                         (const uint8_t (*)[32])rq->proof, rq->proof_len) != CAPSA_OK) {
-		capsa_http_problem(resp, 422, PROBLEM "bad-request", "Consistency proof does not verify",
-		                   "the checkpoint is not an extension of the tree this witness saw");
-		return;
-	}
-	if ((size == 0 || cp->size != size) && !put_state(w, cp->origin, cp->size, cp->root)) {
-		capsa_http_problem(resp, 500, PROBLEM "internal", "Witness state not written", NULL);
-		return;
-	}
-	cosign(w, resp, note);
+	capsa_checkpoint_free(cp);
+	capsa_note_free(note);
+	/* Only the log's key is trusted: other signatures (cosignatures) are ignored. */
+	st = capsa_checkpoint_open(cp, note, rq->checkpoint, rq->checkpoint_len, log->name, log, NULL, 0, NULL);
+	if (st == CAPSA_ERR_SIGNATURE || st == CAPSA_ERR_SIGNER)
+		capsa_http_problem(resp, 403, PROBLEM "bad-signature", "Checkpoint not signed by the log's key", NULL);
+	else if (st == CAPSA_ERR_NOMEM)
+		capsa_http_problem(resp, 500, PROBLEM "internal", "Out of memory", NULL);
+	else if (st != CAPSA_OK)
+		bad_request(resp, "Not a checkpoint");
+	return st == CAPSA_OK;
 }
 
 static void add_checkpoint(void *arg, const capsa_http_request *req, capsa_http_response *resp)
@@ -334,36 +403,28 @@ static void add_checkpoint(void *arg, const capsa_http_request *req, capsa_http_
 	capsa_witness_request rq;
 	capsa_note note = {0};
 	capsa_checkpoint cp = {0};
-	const capsa_note_verifier *log;
+	enum verdict v = STALE;
+	uint64_t size = 0;
 
 	if (!req->body || capsa_witness_request_parse(&rq, (const char *)req->body, req->body_len) != CAPSA_OK) {
-		capsa_http_problem(resp, 400, PROBLEM "bad-request", "Not an add-checkpoint body", NULL);
+		bad_request(resp, "Not an add-checkpoint body (old size, proof lines, blank line, checkpoint)");
 		return;
 	}
-	/* The origin names the key; the signature is checked before anything else is believed. */
-	if (capsa_note_parse(&note, rq.checkpoint, rq.checkpoint_len) != CAPSA_OK ||
-	    capsa_checkpoint_parse(&cp, note.text, note.text_len) != CAPSA_OK) {
-		capsa_http_problem(resp, 403, PROBLEM "bad-signature", "Not a signed checkpoint", NULL);
+	if (!open_checkpoint(w, &rq, &cp, &note, resp))
 		goto out;
-	}
-	if (!(log = find_log(w, cp.origin))) {
-		capsa_http_problem(resp, 404, PROBLEM "not-found", "Unknown log", NULL);
-		goto out;
-	}
-	capsa_checkpoint_free(&cp);
-	capsa_note_free(&note);
-	if (capsa_checkpoint_open(&cp, &note, rq.checkpoint, rq.checkpoint_len, log->name, log, NULL, 0, NULL) !=
-	    CAPSA_OK) {
-		capsa_http_problem(resp, 403, PROBLEM "bad-signature", "Checkpoint not signed by the log's key", NULL);
-		goto out;
-	}
-	if (rq.old_size > cp.size) {
-		capsa_http_problem(resp, 400, PROBLEM "bad-request", "Old size beyond the checkpoint", NULL);
-		goto out;
-	}
-	pthread_mutex_lock(&w->mu);
-	advance(w, &rq, &cp, &note, resp);
-	pthread_mutex_unlock(&w->mu);
+	if (rq.old_size > cp.size)
+		bad_request(resp, "Old size beyond the checkpoint's size");
+	else if (rq.old_size == 0 && rq.proof_len != 0)
+		bad_request(resp, "A consistency proof from old size 0");
+	else if (!check_and_store(w, &rq, &cp, &v, &size))
+		capsa_http_problem(resp, 500, PROBLEM "internal", "Witness state not read or written", NULL);
+	else if (v == STALE || v == FORK)
+		conflict(resp, size);
+	else if (v == INCONSISTENT)
+		capsa_http_problem(resp, 422, PROBLEM "conflict", "Consistency proof does not verify",
+		                   "the checkpoint is not an extension of the tree this witness cosigned");
+	else
+		cosign(w, resp, &note);
 out:
 	capsa_checkpoint_free(&cp);
 	capsa_note_free(&note);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """tests/tools/tlog_forge.py - a toy log for the witness tests: signed
 checkpoints (c2sp.org/signed-note, Ed25519 0x01) of a log whose leaf i is
-"<label> i", RFC 9162 consistency proofs, tlog-witness add-checkpoint bodies,
+"<label> i" (a label "NAME@K" is the log "leaf" up to K leaves, then NAME:
+a branch that forks off after K), RFC 9162 consistency proofs, tlog-witness add-checkpoint bodies,
 and the check of a cosignature (c2sp.org/tlog-cosignature, 0x04).
 
   tlog_forge.py vkey SEEDHEX ORIGIN
@@ -13,7 +14,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 def b64(b): return base64.b64encode(b).decode()
 def key_id(name, typ, pub): return hashlib.sha256(name.encode() + b"\n" + bytes([typ]) + pub).digest()[:4]
-def leaf(label, i): return hashlib.sha256(b"\x00" + f"{label} {i}".encode()).digest()
+def leaf(label, i):
+    name, _, k = label.partition("@")
+    if k and i < int(k): name = "leaf"
+    return hashlib.sha256(b"\x00" + f"{name} {i}".encode()).digest()
 def node(a, b): return hashlib.sha256(b"\x01" + a + b).digest()
 
 def mth(h):
@@ -51,7 +55,7 @@ def main(a):
         proof = subproof(old, h, True) if 0 < old < size else []
         sys.stdout.write(f"old {old}\n" + "".join(b64(p) + "\n" for p in proof) + "\n" + note)
     elif a[0] == "cosig":
-        name, kid, key = a[1].split("+")
+        name, kid, key = a[1].split("+", 2)
         raw = base64.b64decode(key)
         assert raw[0] == 4, "not a cosignature key"
         text, _, _ = checkpoint(a[2], a[3], a[4], int(a[5]))
