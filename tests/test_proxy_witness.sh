@@ -6,7 +6,8 @@
 # a fork with the same log key (422, and 409 for a second root at one size),
 # a foreign key (403), an unknown origin (404), garbage (400), two branches
 # racing from one size (only one is cosigned), a second witness on the same
-# directory, SIGTERM, and the state kept across a restart and a kill -9.
+# directory, SIGTERM, the state kept across a restart and a kill -9, and a
+# key without its state refused.
 # capsa-test: net
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/harness/cli.sh"
@@ -165,6 +166,10 @@ check "and it extends from there ($code)" [ "$code" = 200 ]
 stop_witness TERM
 check "SIGTERM stops the restarted witness" [ $stopped = 0 ] && [ $got = 0 ]
 
+cp -r w lost; rm -f lost/witness.db*
+expect_exit 3 "a key without its state" \
+	timeout 10 "$CAPSA" witness serve --listen 127.0.0.1:0 --data lost --log "$vkey"
+says "witness.db"
 expect_exit 2 "serve without --data" "$CAPSA" witness serve --listen 127.0.0.1:0
 expect_exit 12 "a bad --log key" "$CAPSA" witness serve --listen 127.0.0.1:0 --data w2 --log nonsense
 expect_exit 12 "id of a directory without identity" "$CAPSA" witness id --data w3

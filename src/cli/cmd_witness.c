@@ -29,12 +29,16 @@ static const char help[] =
 	"     (signed-note vkeys, type 0x01, named by the log origin). The witness\n"
 	"     keeps the latest size and root of each log in DIR/witness.db and\n"
 	"     cosigns (c2sp.org/tlog-cosignature, timestamped Ed25519) a checkpoint\n"
-	"     only if it extends what it saw: an old size other than its own is\n"
-	"     409 with its size (text/x.tlog.size), a consistency proof that does\n"
-	"     not verify 422, a second root for the same size 409, a bad signature\n"
-	"     403, an unknown origin 404. The key is DIR/identity (0600, made on\n"
-	"     first start). A second witness on the same DIR is refused. SIGTERM or\n"
-	"     SIGINT stops it after the requests in flight.\n"
+	"     only if it extends what it saw: a malformed body or checkpoint, or an\n"
+	"     old size beyond the checkpoint's, is 400; an unknown origin 404; a\n"
+	"     checkpoint not signed by the log's key 403; an old size other than its\n"
+	"     own 409 with its size (text/x.tlog.size); a second root for its size\n"
+	"     409; a consistency proof that does not verify 422. Each check and\n"
+	"     update is one SQLite transaction, committed before the cosignature\n"
+	"     is made. The key is DIR/identity (0600, made on first start); a\n"
+	"     DIR with the key but without witness.db is refused, as is a second\n"
+	"     witness on the same DIR. SIGTERM or SIGINT stops it after the\n"
+	"     requests in flight.\n"
 	"\n"
 	"     id prints the witness's cosignature vkey: what proxies and auditors\n"
 	"     are given (--witness).\n"
@@ -101,6 +105,7 @@ static int serve(const struct witness_args *a)
 	cfg.tls_cert_file = a->tls_cert;
 	cfg.tls_key_file = a->tls_key;
 	cfg.metrics_prefix = "capsa_witness";
+	cfg.max_body = CAPSA_TLOG_PROOF_MAX_BYTES;
 	if (capsa_http_block_signals() != CAPSA_OK)
 		return CLI_EXIT_FAIL;
 	if (capsa_witness_open(&w, a->data, a->name, a->logs, a->num_logs, err, sizeof err) != CAPSA_OK) {

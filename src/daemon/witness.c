@@ -148,6 +148,22 @@ static capsa_status set_logs(capsa_witness *w, const capsa_note_verifier *logs, 
 	return CAPSA_OK;
 }
 
+/* check_state_kept refuses a key without its state: a witness whose
+ * witness.db is gone would cosign a log again from size 0, under a key that
+ * already cosigned it, and could so cosign a fork. */
+static capsa_status check_state_kept(const char *dir, char *err, size_t err_len)
+{
+	char id[4096], db[4096];
+	if ((size_t)snprintf(id, sizeof id, "%s/identity", dir) >= sizeof id ||
+	    (size_t)snprintf(db, sizeof db, "%s/witness.db", dir) >= sizeof db)
+		return CAPSA_ERR_ARG;
+	if (access(id, F_OK) == 0 && access(db, F_OK) != 0 && errno == ENOENT) {
+		say(err, err_len, db, "missing while the identity exists (a witness that lost its state needs a new key)");
+		return CAPSA_ERR_IO;
+	}
+	return CAPSA_OK;
+}
+
 capsa_status capsa_witness_open(capsa_witness **out, const char *dir, const char *name,
                                 const capsa_note_verifier *logs, size_t num_logs, char *err, size_t err_len)
 {
@@ -164,7 +180,7 @@ capsa_status capsa_witness_open(capsa_witness **out, const char *dir, const char
 		return CAPSA_ERR_NOMEM;
 	w->lock_fd = -1;
 	pthread_mutex_init(&w->mu, NULL);
-	if ((st = take_lock(w, dir, err, err_len)) != CAPSA_OK ||
+	if ((st = take_lock(w, dir, err, err_len)) != CAPSA_OK || (st = check_state_kept(dir, err, err_len)) != CAPSA_OK ||
 	    (st = load_key(dir, true, w->seed, w->public_key, err, err_len)) != CAPSA_OK ||
 	    (st = name ? CAPSA_OK : default_name(w->name, w->public_key)) != CAPSA_OK)
 		goto fail;
