@@ -566,8 +566,9 @@ CAPSA_API capsa_status capsa_witness_request_format(char **out, size_t *out_len,
  * blank line, then the rest: at most CAPSA_NOTE_MAX_BYTES ending in LF; the
  * whole at most CAPSA_TLOG_PROOF_MAX_BYTES).
  * The checkpoint note itself is not parsed: the witness opens it with
- * capsa_note_parse / capsa_checkpoint_parse, and a note that does not parse
- * or verify is a 403 (c2sp.org/tlog-witness), a bad framing a 400.
+ * capsa_note_parse / capsa_checkpoint_parse: a bad framing or a checkpoint
+ * that does not parse is a 400, an unknown origin a 404, a checkpoint the
+ * log's key did not sign a 403 (c2sp.org/tlog-witness).
  * |req->checkpoint| points into |body|, which must outlive it. Semantic
  * checks (origin, old <= size, proof, signatures) are the witness's.
  * Returns CAPSA_OK or CAPSA_ERR_DECODE.

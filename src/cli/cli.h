@@ -51,6 +51,9 @@ extern const struct cli_verb cli_verb_inspect;
 extern const struct cli_verb cli_verb_grant;
 extern const struct cli_verb cli_verb_reencrypt;
 extern const struct cli_verb cli_verb_verify;
+#if CAPSA_WITH_NET
+extern const struct cli_verb cli_verb_witness;
+#endif
 
 /* ---- cli_util.c ------------------------------------------------------- */
 

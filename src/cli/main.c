@@ -14,6 +14,9 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_reencrypt,
 	&cli_verb_version,
 	&cli_verb_attest,
+#if CAPSA_WITH_NET
+	&cli_verb_witness,
+#endif
 };
 
 static void usage(FILE *f)
