@@ -136,7 +136,11 @@ CAPSA_API capsa_status capsa_proxy_reencrypt_parse(capsa_proxy_reencrypt *out, c
 CAPSA_API capsa_status capsa_proxy_revoke_parse(capsa_proxy_revoke *out, const char *text,
                                                 size_t len) CAPSA_MUST_CHECK;
 
-/* capsa_proxy_sign signs a statement with |id|'s Ed25519 key. Returns CAPSA_OK or CAPSA_ERR_INTERNAL. */
+/*
+ * capsa_proxy_sign signs a statement with |id|'s Ed25519 key. Returns
+ * CAPSA_OK, CAPSA_ERR_ARG (over CAPSA_PROXY_STATEMENT_MAX bytes),
+ * CAPSA_ERR_NOMEM or CAPSA_ERR_INTERNAL.
+ */
 CAPSA_API capsa_status capsa_proxy_sign(uint8_t sig[CAPSA_PROXY_SIG_BYTES], const char *text, size_t len,
                                         const capsa_identity *id) CAPSA_MUST_CHECK;
 
@@ -189,6 +193,11 @@ typedef enum capsa_proxy_problem {
 	CAPSA_PROBLEM_BUSY,             /* 429 */
 	CAPSA_PROBLEM_UNAVAILABLE,      /* 503 */
 	CAPSA_PROBLEM_INTERNAL,         /* 500 */
+	/* The HTTP layer's own refusals, before any statement is read. */
+	CAPSA_PROBLEM_TOO_LARGE,              /* 413: the body is over the limit */
+	CAPSA_PROBLEM_UNSUPPORTED_MEDIA_TYPE, /* 415: not application/json */
+	CAPSA_PROBLEM_NOT_FOUND,              /* 404: no such path */
+	CAPSA_PROBLEM_METHOD_NOT_ALLOWED,     /* 405 */
 } capsa_proxy_problem;
 
 /* capsa_proxy_problem_name returns the name in "urn:capsa:problem:<name>", e.g. "revoked"; never NULL. */
@@ -208,8 +217,13 @@ CAPSA_API capsa_proxy_problem capsa_proxy_problem_from_type(const char *type);
  * hash is the statement's, the kfrag opens for this proxy, its content id,
  * threshold, shares and index are the statement's, its receiving key is the
  * recipient's secp256k1 key, its verifying key the owner's, it verifies, and
- * the owner signed the statement. On CAPSA_OK |g| and |kf| hold the grant
- * (wipe |kf|); otherwise |*problem| says why and nothing is kept.
+ * the owner signed the statement (checked right after the proxy line, before
+ * the kfrag is opened). On CAPSA_OK |g| and |kf| hold the grant (wipe |kf|);
+ * otherwise |*problem| says why, |g| and |kf| are zeroed and the status is
+ * the failed check's: that of capsa_proxy_grant_parse (bad-request),
+ * CAPSA_ERR_MISMATCH (wrong-proxy, or a kfrag hash or field that differs:
+ * bad-kfrag), CAPSA_ERR_SIGNATURE (bad-signature), or those of
+ * capsa_proxy_kfrag_unwrap and capsa_umbral_kfrag_verify (bad-kfrag).
  */
 CAPSA_API capsa_status capsa_proxy_grant_accept(capsa_proxy_grant *g, capsa_kfrag_file *kf,
                                                 capsa_proxy_problem *problem, const char *text, size_t len,
@@ -283,8 +297,10 @@ CAPSA_API capsa_status capsa_proxy_receipt_verify(capsa_proxy_event *e, capsa_ch
 /*
  * capsa_when_parse reads a point in time as users give it: a duration from
  * |now| ("90s", "15m", "12h", "30d", "2w"; a positive decimal and one unit)
- * or an RFC 3339 time ("2027-01-31T12:00:00Z", or with a "+hh:mm" offset).
- * Returns CAPSA_OK or CAPSA_ERR_DECODE.
+ * or an RFC 3339 time ("2027-01-31T12:00:00Z", or with a "+hh:mm" offset;
+ * no fractions, no leap second, not before 1970). Returns CAPSA_OK or
+ * CAPSA_ERR_DECODE (also for a time past the end of uint64); on failure
+ * |*out| is 0.
  */
 CAPSA_API capsa_status capsa_when_parse(uint64_t *out, const char *s, uint64_t now) CAPSA_MUST_CHECK;
 

@@ -10,8 +10,12 @@
 
 #include "crypto/crypto.h"
 
-static capsa_status refuse(capsa_proxy_problem *problem, capsa_proxy_problem why, capsa_status st)
+/* Nothing of a refused grant is kept: not the kfrag, and not the statement a caller might store by mistake. */
+static capsa_status refuse(capsa_proxy_grant *g, capsa_kfrag_file *kf, capsa_proxy_problem *problem,
+                           capsa_proxy_problem why, capsa_status st)
 {
+	memset(g, 0, sizeof *g);
+	capsa_kfrag_file_wipe(kf);
 	*problem = why;
 	return st;
 }
@@ -36,23 +40,21 @@ capsa_status capsa_proxy_grant_accept(capsa_proxy_grant *g, capsa_kfrag_file *kf
 	*problem = CAPSA_PROBLEM_NONE;
 	capsa_kfrag_file_wipe(kf);
 	if ((st = capsa_proxy_grant_parse(g, text, len)) != CAPSA_OK)
-		return refuse(problem, CAPSA_PROBLEM_BAD_REQUEST, st);
+		return refuse(g, kf, problem, CAPSA_PROBLEM_BAD_REQUEST, st);
 	capsa_party_id(me, proxy->ed25519_public);
 	if (strcmp(g->proxy, me) != 0)
-		return refuse(problem, CAPSA_PROBLEM_WRONG_PROXY, CAPSA_ERR_MISMATCH);
+		return refuse(g, kf, problem, CAPSA_PROBLEM_WRONG_PROXY, CAPSA_ERR_MISMATCH);
 	if ((st = capsa_proxy_verify(sig, text, len, &g->owner)) != CAPSA_OK)
-		return refuse(problem, CAPSA_PROBLEM_BAD_SIGNATURE, st);
+		return refuse(g, kf, problem, CAPSA_PROBLEM_BAD_SIGNATURE, st);
 	if (capsa_sha256(h, wrapped, wrapped_len) != CAPSA_OK || memcmp(h, g->kfrag_hash, sizeof h) != 0)
-		return refuse(problem, CAPSA_PROBLEM_BAD_KFRAG, CAPSA_ERR_MISMATCH);
+		return refuse(g, kf, problem, CAPSA_PROBLEM_BAD_KFRAG, CAPSA_ERR_MISMATCH);
 	if ((st = capsa_proxy_kfrag_unwrap(kf, wrapped, wrapped_len, proxy, g->grant_id, g->content_id)) != CAPSA_OK)
-		return refuse(problem, CAPSA_PROBLEM_BAD_KFRAG, st);
+		return refuse(g, kf, problem, CAPSA_PROBLEM_BAD_KFRAG, st);
 	if (!kfrag_matches(kf, g))
 		st = CAPSA_ERR_MISMATCH;
 	else
 		st = capsa_umbral_kfrag_verify(&kf->kfrag, &kf->verifying, &kf->delegating, &kf->receiving);
-	if (st != CAPSA_OK) {
-		capsa_kfrag_file_wipe(kf);
-		return refuse(problem, CAPSA_PROBLEM_BAD_KFRAG, st);
-	}
+	if (st != CAPSA_OK)
+		return refuse(g, kf, problem, CAPSA_PROBLEM_BAD_KFRAG, st);
 	return CAPSA_OK;
 }

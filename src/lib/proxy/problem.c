@@ -26,6 +26,10 @@ static const struct {
 	[CAPSA_PROBLEM_BUSY] = {"busy", "too many requests", 429},
 	[CAPSA_PROBLEM_UNAVAILABLE] = {"unavailable", "the proxy is stopping", 503},
 	[CAPSA_PROBLEM_INTERNAL] = {"internal", "internal error", 500},
+	[CAPSA_PROBLEM_TOO_LARGE] = {"too-large", "the request is too large", 413},
+	[CAPSA_PROBLEM_UNSUPPORTED_MEDIA_TYPE] = {"unsupported-media-type", "the body is not application/json", 415},
+	[CAPSA_PROBLEM_NOT_FOUND] = {"not-found", "no such resource", 404},
+	[CAPSA_PROBLEM_METHOD_NOT_ALLOWED] = {"method-not-allowed", "method not allowed", 405},
 };
 
 static size_t slot(capsa_proxy_problem p)

@@ -22,8 +22,13 @@ static uint8_t *signed_message(const char *text, size_t len)
 capsa_status capsa_proxy_sign(uint8_t sig[CAPSA_PROXY_SIG_BYTES], const char *text, size_t len,
                               const capsa_identity *id)
 {
-	uint8_t *m = signed_message(text, len);
-	capsa_status st = m == NULL ? CAPSA_ERR_NOMEM : capsa_ed25519_sign(sig, id->ed25519_seed, m, CONTEXT_LEN + len);
+	uint8_t *m;
+	capsa_status st;
+
+	if (len > CAPSA_PROXY_STATEMENT_MAX)
+		return CAPSA_ERR_ARG; /* no proxy would read it */
+	m = signed_message(text, len);
+	st = m == NULL ? CAPSA_ERR_NOMEM : capsa_ed25519_sign(sig, id->ed25519_seed, m, CONTEXT_LEN + len);
 
 	free(m);
 	return st;

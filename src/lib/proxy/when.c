@@ -33,7 +33,10 @@ static capsa_status parse_duration(uint64_t *out, const char *s, size_t len, uin
 	}
 	for (size_t u = 0; u < sizeof units / sizeof *units; u++)
 		if (s[len - 1] == units[u].unit) {
-			*out = now + n * units[u].secs; /* n < 10^11: no overflow */
+			uint64_t d = n * units[u].secs; /* n < 10^11: no overflow */
+			if (d > UINT64_MAX - now)
+				return CAPSA_ERR_DECODE;
+			*out = now + d;
 			return CAPSA_OK;
 		}
 	return CAPSA_ERR_DECODE;
