@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "daemon/http.h"
+#include "daemon/state_dir.h"
 #include "daemon/witness.h"
 
 #define MAX_LOGS 64
@@ -81,16 +82,6 @@ static int add_log(struct witness_args *a, const char *vkey)
 	return 0;
 }
 
-static void write_port(const char *dir, unsigned port)
-{
-	char path[4096];
-	FILE *f;
-	if ((size_t)snprintf(path, sizeof path, "%s/port", dir) >= sizeof path || !(f = fopen(path, "w")))
-		return;
-	fprintf(f, "%u\n", port);
-	fclose(f);
-}
-
 static int serve(const struct witness_args *a)
 {
 	capsa_witness *w = NULL;
@@ -119,7 +110,7 @@ static int serve(const struct witness_args *a)
 	}
 	if (capsa_witness_vkey(w, &vkey, &vkey_len) == CAPSA_OK)
 		fprintf(stderr, "capsa witness: key %s\n", vkey);
-	write_port(a->data, capsa_http_server_port(srv));
+	capsa_state_dir_write_port(a->data, capsa_http_server_port(srv));
 	fprintf(stderr, "listening on %.*s:%u\n", (int)(strrchr(a->listen, ':') - a->listen), a->listen,
 	        capsa_http_server_port(srv));
 	int sig = capsa_http_server_wait(srv);

@@ -15,6 +15,7 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_version,
 	&cli_verb_attest,
 #if CAPSA_WITH_NET
+	&cli_verb_proxy,
 	&cli_verb_witness,
 #endif
 };

@@ -60,6 +60,10 @@ void capsa_store_close(capsa_store *s);
 capsa_status capsa_store_begin(capsa_store *s) CAPSA_MUST_CHECK;
 capsa_status capsa_store_commit(capsa_store *s) CAPSA_MUST_CHECK;
 void capsa_store_rollback(capsa_store *s);
+/* Inside one: a savepoint, undone (its changes dropped) and/or released (ended). */
+capsa_status capsa_store_savepoint(capsa_store *s) CAPSA_MUST_CHECK;
+void capsa_store_savepoint_undo(capsa_store *s);
+void capsa_store_savepoint_release(capsa_store *s);
 
 /* Grants. get: CAPSA_OK, CAPSA_ERR_NO_MATCH (none) or CAPSA_ERR_IO. */
 capsa_status capsa_store_grant_get(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES],

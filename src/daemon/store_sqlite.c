@@ -119,6 +119,21 @@ void capsa_store_rollback(capsa_store *s)
 	(void)exec(s, "ROLLBACK");
 }
 
+capsa_status capsa_store_savepoint(capsa_store *s)
+{
+	return exec(s, "SAVEPOINT op");
+}
+
+void capsa_store_savepoint_undo(capsa_store *s)
+{
+	(void)exec(s, "ROLLBACK TO op");
+}
+
+void capsa_store_savepoint_release(capsa_store *s)
+{
+	(void)exec(s, "RELEASE op");
+}
+
 /* Prepares |sql|, binding '?' parameters from |fmt|: b = blob (ptr, len), t = text, i = int64. */
 static sqlite3_stmt *prepare(capsa_store *s, const char *sql, const char *fmt, ...)
 {

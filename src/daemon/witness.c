@@ -8,6 +8,7 @@
  * checkpoints of one log.
  */
 #include "witness.h"
+#include "state_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,35 +64,19 @@ static capsa_status default_name(char out[CAPSA_NOTE_MAX_NAME + 1], const uint8_
 	return CAPSA_OK;
 }
 
-/* load_key reads DIR/identity, creating it first when |create| and absent. */
+/* load_key reads DIR/identity (state_dir.h), creating it first when |create| and absent. */
 static capsa_status load_key(const char *dir, bool create, uint8_t seed[32], uint8_t pub[32], char *err,
                              size_t err_len)
 {
-	char path[4096];
-	capsa_identity *ids = NULL;
-	size_t num = 0, line = 0;
-	capsa_status st;
+	capsa_identity id;
+	capsa_status st = capsa_state_dir_identity(dir, create, &id, err, err_len);
 
-	if ((size_t)snprintf(path, sizeof path, "%s/identity", dir) >= sizeof path)
-		return CAPSA_ERR_ARG;
-	if (create && access(path, F_OK) != 0 && errno == ENOENT) {
-		capsa_identity id;
-		if ((st = capsa_identity_generate(&id)) == CAPSA_OK)
-			st = capsa_identity_file_write(path, &id);
-		capsa_identity_wipe(&id);
-		if (st != CAPSA_OK) {
-			say(err, err_len, path, "cannot create the identity file");
-			return st;
-		}
+	if (st == CAPSA_OK) {
+		memcpy(seed, id.ed25519_seed, 32);
+		memcpy(pub, id.ed25519_public, 32);
 	}
-	if ((st = capsa_identity_file_read(&ids, &num, path, &line)) != CAPSA_OK) {
-		say(err, err_len, path, st == CAPSA_ERR_IO ? "cannot read" : "not an identity file");
-		return st;
-	}
-	memcpy(seed, ids[0].ed25519_seed, 32);
-	memcpy(pub, ids[0].ed25519_public, 32);
-	capsa_identity_list_free(ids, num);
-	return CAPSA_OK;
+	capsa_identity_wipe(&id);
+	return st;
 }
 
 static capsa_status open_db(capsa_witness *w, const char *dir, char *err, size_t err_len)
@@ -106,21 +91,6 @@ static capsa_status open_db(capsa_witness *w, const char *dir, char *err, size_t
 	                    NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(w->db, 5000) != SQLITE_OK || sqlite3_exec(w->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
 		say(err, err_len, path, w->db ? sqlite3_errmsg(w->db) : "cannot open");
-		return CAPSA_ERR_IO;
-	}
-	return CAPSA_OK;
-}
-
-static capsa_status take_lock(capsa_witness *w, const char *dir, char *err, size_t err_len)
-{
-	char path[4096];
-	if ((size_t)snprintf(path, sizeof path, "%s/lock", dir) >= sizeof path)
-		return CAPSA_ERR_ARG;
-	w->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (w->lock_fd < 0 || flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		say(err, err_len, path,
-		    w->lock_fd >= 0 ? "held by another process (a witness already runs on this directory)"
-		                    : "cannot open");
 		return CAPSA_ERR_IO;
 	}
 	return CAPSA_OK;
@@ -148,22 +118,6 @@ static capsa_status set_logs(capsa_witness *w, const capsa_note_verifier *logs, 
 	return CAPSA_OK;
 }
 
-/* check_state_kept refuses a key without its state: a witness whose
- * witness.db is gone would cosign a log again from size 0, under a key that
- * already cosigned it, and could so cosign a fork. */
-static capsa_status check_state_kept(const char *dir, char *err, size_t err_len)
-{
-	char id[4096], db[4096];
-	if ((size_t)snprintf(id, sizeof id, "%s/identity", dir) >= sizeof id ||
-	    (size_t)snprintf(db, sizeof db, "%s/witness.db", dir) >= sizeof db)
-		return CAPSA_ERR_ARG;
-	if (access(id, F_OK) == 0 && access(db, F_OK) != 0 && errno == ENOENT) {
-		say(err, err_len, db, "missing while the identity exists (a witness that lost its state needs a new key)");
-		return CAPSA_ERR_IO;
-	}
-	return CAPSA_OK;
-}
-
 capsa_status capsa_witness_open(capsa_witness **out, const char *dir, const char *name,
                                 const capsa_note_verifier *logs, size_t num_logs, char *err, size_t err_len)
 {
@@ -172,15 +126,14 @@ capsa_status capsa_witness_open(capsa_witness **out, const char *dir, const char
 	capsa_status st;
 
 	*out = NULL;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		say(err, err_len, dir, strerror(errno));
-		return CAPSA_ERR_IO;
-	}
+	if ((st = capsa_state_dir_make(dir, err, err_len)) != CAPSA_OK)
+		return st;
 	if (!(w = calloc(1, sizeof *w)))
 		return CAPSA_ERR_NOMEM;
 	w->lock_fd = -1;
 	pthread_mutex_init(&w->mu, NULL);
-	if ((st = take_lock(w, dir, err, err_len)) != CAPSA_OK || (st = check_state_kept(dir, err, err_len)) != CAPSA_OK ||
+	if ((st = capsa_state_dir_lock(dir, "witness", &w->lock_fd, err, err_len)) != CAPSA_OK ||
+	    (st = capsa_state_dir_kept(dir, "witness.db", err, err_len)) != CAPSA_OK ||
 	    (st = load_key(dir, true, w->seed, w->public_key, err, err_len)) != CAPSA_OK ||
 	    (st = name ? CAPSA_OK : default_name(w->name, w->public_key)) != CAPSA_OK)
 		goto fail;

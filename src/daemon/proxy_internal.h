@@ -1,0 +1,66 @@
+/* daemon/proxy_internal.h - what the proxy's files share: its state and the JSON of its messages. */
+#ifndef CAPSA_DAEMON_PROXY_INTERNAL_H
+#define CAPSA_DAEMON_PROXY_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <capsa/keys.h>
+#include <capsa/proxy.h>
+
+#include "daemon/http.h"
+#include "daemon/log.h"
+#include "daemon/proxy.h"
+#include "daemon/store.h"
+
+struct capsa_proxy {
+	capsa_identity id;
+	capsa_recipient me;
+	char party[CAPSA_PARTY_ID_HEXLEN + 1];
+	char origin[CAPSA_NOTE_MAX_NAME + 1];
+	char recipient[CAPSA_RECIPIENT_STRLEN + 1];
+	char *vkey;
+	int lock_fd;
+	capsa_log *log;
+	capsa_store *reader; /* the handlers' connection, under reader_mu */
+	pthread_mutex_t reader_mu;
+	capsa_http_server *srv;
+	size_t counter_grants, counter_reencryptions, counter_revocations, counter_refusals;
+};
+
+/* One signed request as it arrives: {"statement", "signature"[, "kfrag" | "capsules"]}. */
+typedef struct proxy_envelope {
+	const char *statement; /* into |json| */
+	size_t statement_len;
+	uint8_t signature[CAPSA_PROXY_SIG_BYTES];
+	uint8_t *kfrag; /* decoded (free()) */
+	size_t kfrag_len;
+	uint8_t (*capsules)[CAPSA_UMBRAL_CAPSULE_BYTES]; /* decoded (free()) */
+	size_t num_capsules;
+	json_t *json;
+} proxy_envelope;
+
+/* Parses a request body; false (with a reason in |why|) for anything malformed. */
+bool proxy_envelope_parse(proxy_envelope *env, const uint8_t *body, size_t len, bool want_kfrag, bool want_capsules,
+                          const char **why);
+void proxy_envelope_free(proxy_envelope *env);
+
+/* Answers the problem |p| with |detail| (may be NULL), and counts the refusal. */
+void proxy_refuse(capsa_proxy *p, capsa_http_response *resp, capsa_proxy_problem problem, const char *detail);
+/* Answers |status| with the JSON object |o| (taken). */
+void proxy_reply(capsa_http_response *resp, int status, json_t *o);
+
+/* Base64 (standard, padded) of |data| as a JSON string. */
+json_t *proxy_b64(const uint8_t *data, size_t len);
+
+/* The handlers of the three signed requests (proxy_requests.c). */
+void proxy_post_grant(void *arg, const capsa_http_request *req, capsa_http_response *resp);
+void proxy_post_reencrypt(void *arg, const capsa_http_request *req, capsa_http_response *resp);
+void proxy_post_revoke(void *arg, const capsa_http_request *req, capsa_http_response *resp);
+
+/* Reads a grant through the handlers' connection. */
+capsa_status proxy_grant_get(capsa_proxy *p, const uint8_t id[CAPSA_GRANT_ID_BYTES],
+                             capsa_store_grant *g) CAPSA_MUST_CHECK;
+
+#endif

@@ -1,0 +1,131 @@
+/* The JSON of the proxy's messages: envelopes in, answers and problems out. */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/proxy_internal.h"
+
+json_t *proxy_b64(const uint8_t *data, size_t len)
+{
+	char *s = malloc(4 * ((len + 2) / 3) + 1);
+	json_t *j;
+
+	if (s == NULL)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)s, data, (int)len);
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+/*
+ * Decodes canonical base64 of exactly |want| bytes. EVP_DecodeBlock alone is
+ * lax (it skips blanks, keeps padding bytes); the re-encoding must give back
+ * the very input.
+ */
+static bool b64_fixed(uint8_t *out, size_t want, const char *s)
+{
+	size_t len = strlen(s), enc_len = 4 * ((want + 2) / 3);
+	unsigned char *buf, *again;
+	bool ok;
+
+	if (len != enc_len || want == 0)
+		return false;
+	buf = malloc(len);
+	again = malloc(len + 1);
+	ok = buf != NULL && again != NULL && EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len) >= (int)want;
+	if (ok) {
+		EVP_EncodeBlock(again, buf, (int)want);
+		ok = memcmp(again, s, len) == 0;
+		memcpy(out, buf, want);
+	}
+	free(buf);
+	free(again);
+	return ok;
+}
+
+static bool take_capsules(proxy_envelope *env, json_t *arr, const char **why)
+{
+	size_t n = json_array_size(arr);
+
+	if (!json_is_array(arr) || n == 0 || n > CAPSA_PROXY_MAX_ITEMS) {
+		*why = "\"capsules\" must be an array of 1 to 64 base64 capsules";
+		return false;
+	}
+	if ((env->capsules = calloc(n, sizeof *env->capsules)) == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(arr, i));
+		if (s == NULL || !b64_fixed(env->capsules[i], CAPSA_UMBRAL_CAPSULE_BYTES, s)) {
+			*why = "a capsule is not base64 of 105 bytes";
+			return false;
+		}
+	}
+	env->num_capsules = n;
+	return true;
+}
+
+bool proxy_envelope_parse(proxy_envelope *env, const uint8_t *body, size_t len, bool want_kfrag, bool want_capsules,
+                          const char **why)
+{
+	json_t *st, *sig, *kf;
+	const char *s;
+
+	memset(env, 0, sizeof *env);
+	*why = "the body is not a JSON object";
+	env->json = body != NULL ? json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	if (!json_is_object(env->json))
+		return false;
+	st = json_object_get(env->json, "statement");
+	sig = json_object_get(env->json, "signature");
+	if (!json_is_string(st) || !json_is_string(sig)) {
+		*why = "\"statement\" and \"signature\" must be strings";
+		return false;
+	}
+	env->statement = json_string_value(st);
+	env->statement_len = json_string_length(st);
+	if (!b64_fixed(env->signature, sizeof env->signature, json_string_value(sig))) {
+		*why = "\"signature\" is not base64 of 64 bytes";
+		return false;
+	}
+	if (want_kfrag) {
+		kf = json_object_get(env->json, "kfrag");
+		if ((s = json_string_value(kf)) == NULL || (env->kfrag = malloc(CAPSA_PROXY_KFRAG_WRAP_BYTES)) == NULL ||
+		    !b64_fixed(env->kfrag, CAPSA_PROXY_KFRAG_WRAP_BYTES, s)) {
+			*why = "\"kfrag\" is not base64 of a wrapped kfrag";
+			return false;
+		}
+		env->kfrag_len = CAPSA_PROXY_KFRAG_WRAP_BYTES;
+	}
+	return !want_capsules || take_capsules(env, json_object_get(env->json, "capsules"), why);
+}
+
+void proxy_envelope_free(proxy_envelope *env)
+{
+	free(env->kfrag);
+	free(env->capsules);
+	json_decref(env->json);
+	memset(env, 0, sizeof *env);
+}
+
+void proxy_refuse(capsa_proxy *p, capsa_http_response *resp, capsa_proxy_problem problem, const char *detail)
+{
+	char type[64];
+
+	snprintf(type, sizeof type, "urn:capsa:problem:%s", capsa_proxy_problem_name(problem));
+	capsa_http_problem(resp, capsa_proxy_problem_status(problem), type, capsa_proxy_problem_title(problem), detail);
+	capsa_http_counter_add(p->srv, p->counter_refusals, 1);
+}
+
+void proxy_reply(capsa_http_response *resp, int status, json_t *o)
+{
+	char *text = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	if (text == NULL)
+		capsa_http_problem(resp, 500, "urn:capsa:problem:internal", "internal error", NULL);
+	else
+		capsa_http_respond(resp, status, "application/json", text, strlen(text));
+	free(text);
+	json_decref(o);
+}
