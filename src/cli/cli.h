@@ -54,6 +54,7 @@ extern const struct cli_verb cli_verb_verify;
 #if CAPSA_WITH_NET
 extern const struct cli_verb cli_verb_witness;
 extern const struct cli_verb cli_verb_proxy;
+extern const struct cli_verb cli_verb_revoke;
 #endif
 
 /* ---- cli_util.c ------------------------------------------------------- */

@@ -11,6 +11,12 @@
 #include <capsa/keys.h>
 
 #include "cli.h"
+#if CAPSA_WITH_NET
+#include <capsa/proxy.h>
+#include <time.h>
+
+#include "cli_net.h"
+#endif
 
 static const char help[] =
 	"NAME\n"
@@ -18,6 +24,8 @@ static const char help[] =
 	"\n"
 	"SYNOPSIS\n"
 	"     capsa grant --owner IDENTITY --to RECIPIENT -t M -n N -o DIR FILE\n"
+	"     capsa grant --owner IDENTITY --to RECIPIENT -t M --proxy URL#RECIPIENT ... | --proxies FILE\n"
+	"                 [--expires WHEN] [--max-uses K] FILE\n"
 	"\n"
 	"DESCRIPTION\n"
 	"     Reads the header of FILE, which must carry an umbral stanza (capsa seal\n"
@@ -38,6 +46,16 @@ static const char help[] =
 	"     proxies delete its kfrags, opens not yet made are refused, and no other\n"
 	"     grant or file is touched.\n"
 	"\n"
+	"     With --proxy (or --proxies), each of the N proxies named gets one\n"
+	"     kfrag, encrypted to its key (HPKE), under a grant statement the owner\n"
+	"     signs. Each proxy checks the kfrag, stores it, logs the grant on its\n"
+	"     transparency log and answers with a receipt, which is verified against\n"
+	"     the proxy's pinned key. It prints \"grant: ID\" (the recipient needs it:\n"
+	"     capsa open --grant ID), then each proxy as accepted or failed and why,\n"
+	"     and fails unless at least M accepted. --expires WHEN (90s, 12h, 30d,\n"
+	"     or an RFC 3339 time) ends the grant; --max-uses K lets each proxy\n"
+	"     serve K re-encryptions of it. capsa revoke ends it early.\n"
+	"\n"
 	"     This is delegated mode: a recipient who opens the file holds its key.\n"
 	"\n"
 	"OPTIONS\n"
@@ -46,13 +64,19 @@ static const char help[] =
 	"     -t, --threshold M    how many kfrags a re-encryption needs (1 to N)\n"
 	"     -n, --shares N       how many kfrags to make (1 to 255)\n"
 	"     -o, --output DIR     the directory for the kfrag files\n"
+	"     --proxy URL#RECIPIENT  a proxy, pinned to its recipient string (capsa proxy id);\n"
+	"                          a bare URL fetches its key, with a warning; repeat for each\n"
+	"     --proxies FILE       proxies, one \"URL RECIPIENT\" a line (# comments)\n"
+	"     --expires WHEN       the grant ends then: 90s, 12h, 30d, 2w or an RFC 3339 time\n"
+	"     --max-uses K         re-encryptions each proxy serves for this grant (default: no limit)\n"
 	"     -h, --help           show this help\n"
 	"\n";
 
 static const char help_tail[] =
 	"\n"
 	"EXAMPLES\n"
-	"     capsa grant --owner owner.txt --to capsa1... -t 2 -n 3 -o grant-alice model.capsa\n";
+	"     capsa grant --owner owner.txt --to capsa1... -t 2 -n 3 -o grant-alice model.capsa\n"
+	"     capsa grant --owner owner.txt --to capsa1... -t 2 --proxies proxies --expires 30d model.capsa\n";
 
 static const char usage[] = "usage: capsa grant --owner IDENTITY --to RECIPIENT -t M -n N -o DIR FILE\n";
 
@@ -63,7 +87,34 @@ struct grant_args {
 	bool have_to;
 	unsigned long threshold, shares;
 	const char *dir, *file;
+#if CAPSA_WITH_NET
+	cli_proxies proxies;
+	uint64_t not_after, max_uses;
+#endif
 };
+
+#if CAPSA_WITH_NET
+static int parse_net_option(struct grant_args *a, int c, const char *arg)
+{
+	char *end;
+
+	switch (c) {
+	case 'P': return cli_net_add_proxy("grant", &a->proxies, arg);
+	case 'F': return cli_net_add_proxies_file("grant", &a->proxies, arg);
+	case 'E':
+		if (capsa_when_parse(&a->not_after, arg, (uint64_t)time(NULL)) == CAPSA_OK)
+			return 0;
+		fprintf(stderr, "capsa grant: --expires %s: not a duration (90s, 12h, 30d) or an RFC 3339 time\n", arg);
+		return CLI_EXIT_USAGE;
+	default:
+		a->max_uses = strtoull(arg, &end, 10);
+		if (*arg >= '1' && *arg <= '9' && *end == '\0')
+			return 0;
+		fprintf(stderr, "capsa grant: --max-uses wants a positive number, not '%s'\n", arg);
+		return CLI_EXIT_USAGE;
+	}
+}
+#endif
 
 static int parse_count(const char *s, unsigned long *out, const char *what)
 {
@@ -93,6 +144,10 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 		{"owner", required_argument, NULL, 'O'},     {"to", required_argument, NULL, 'T'},
 		{"threshold", required_argument, NULL, 't'}, {"shares", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
+#if CAPSA_WITH_NET
+		{"proxy", required_argument, NULL, 'P'},     {"proxies", required_argument, NULL, 'F'},
+		{"expires", required_argument, NULL, 'E'},   {"max-uses", required_argument, NULL, 'U'},
+#endif
 		{NULL, 0, NULL, 0}};
 	int c, rc = 0;
 
@@ -112,11 +167,35 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 		case 'n': rc = parse_count(optarg, &a->shares, "-n"); break;
 		case 'o': a->dir = optarg; break;
 		case 'h': cli_help(help, help_tail); return -1;
+#if CAPSA_WITH_NET
+		case 'P':
+		case 'F':
+		case 'E':
+		case 'U': rc = parse_net_option(a, c, optarg); break;
+#endif
 		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
 		}
 	}
 	if (rc != 0)
 		return rc;
+#if CAPSA_WITH_NET
+	if (a->proxies.num > 0) {
+		if (a->shares != 0 || a->dir != NULL || !a->have_owner || !a->have_to || a->threshold == 0 ||
+		    argc - optind != 1) {
+			fputs("usage: capsa grant --owner IDENTITY --to RECIPIENT -t M --proxy URL#RECIPIENT ... FILE\n"
+			      "    (N is the number of proxies: no -n or -o with --proxy)\n", stderr);
+			return CLI_EXIT_USAGE;
+		}
+		a->shares = a->proxies.num;
+		if (a->threshold > a->shares) {
+			fprintf(stderr, "capsa grant: the threshold (%lu) exceeds the number of proxies (%lu)\n",
+			        a->threshold, a->shares);
+			return CLI_EXIT_USAGE;
+		}
+		a->file = argv[optind];
+		return 0;
+	}
+#endif
 	if (!a->have_owner || !a->have_to || a->threshold == 0 || a->shares == 0 || a->dir == NULL ||
 	    argc - optind != 1) {
 		fputs(usage, stderr);
@@ -216,8 +295,16 @@ static int run(int argc, char **argv)
 	struct grant_args a = {0};
 	int rc = parse_args(&a, argc, argv);
 
+#if CAPSA_WITH_NET
+	if (rc == 0 && a.proxies.num > 0)
+		rc = cli_net_grant(&a.owner, &a.to, a.threshold, &a.proxies, a.not_after, a.max_uses, a.file);
+	else
+#endif
 	if (rc == 0)
 		rc = grant(&a);
+#if CAPSA_WITH_NET
+	cli_net_proxies_clear(&a.proxies);
+#endif
 	capsa_identity_wipe(&a.owner);
 	return rc < 0 ? 0 : rc;
 }

@@ -12,6 +12,9 @@
 #include <capsa/keys.h>
 
 #include "cli.h"
+#if CAPSA_WITH_NET
+#include "cli_net.h"
+#endif
 
 static const char help[] =
 	"NAME\n"
@@ -20,6 +23,8 @@ static const char help[] =
 	"SYNOPSIS\n"
 	"     capsa open -i IDENTITY [-i ...] [--cfrag CFRAG ...] [--signer KEY] [-j THREADS] [-q]\n"
 	"                [-o OUT] [IN]\n"
+	"     capsa open -i IDENTITY --grant GRANT --proxy URL#RECIPIENT ... | --proxies FILE\n"
+	"                [--receipts DIR] [-o OUT] IN\n"
 	"\n"
 	"DESCRIPTION\n"
 	"     Decrypts IN (default standard input) with the identities in the given\n"
@@ -42,6 +47,16 @@ static const char help[] =
 	"     combined; a failure names the check and the cfrag. Then the header MAC\n"
 	"     and the payload verify as for any other route.\n"
 	"\n"
+	"     With --proxy (or --proxies) and --grant (the id capsa grant printed),\n"
+	"     the cfrags come from the proxies: a re-encryption request signed by\n"
+	"     the first identity goes to every proxy at once; each cfrag is verified\n"
+	"     against the file and each receipt against the proxy's pinned key as it\n"
+	"     arrives, and the requests still running are dropped once the grant's\n"
+	"     threshold is met. A proxy that is down, slow, refuses (revoked,\n"
+	"     expired, uses-exhausted, not-recipient, ...) or returns a cfrag that\n"
+	"     fails its proof (forged) is named on standard error and skipped.\n"
+	"     --receipts DIR keeps each receipt as DIR/GRANT-PROXY.receipt.\n"
+	"\n"
 	"     A signed file (capsa seal --sign) is verified whenever it is opened:\n"
 	"     every ciphertext chunk against the signer's Merkle tree, the stored\n"
 	"     tree nodes and the signature, at the end (for a copy also its origin,\n"
@@ -58,6 +73,10 @@ static const char help[] =
 	"OPTIONS\n"
 	"     -i, --identity FILE  an identity file (from capsa keygen); may be repeated\n"
 	"     --cfrag CFRAG        a cfrag file (from capsa reencrypt); repeat for M of them\n"
+	"     --grant GRANT        the grant to open through proxies (capsa grant prints it)\n"
+	"     --proxy URL#RECIPIENT  a proxy of the grant; repeat for each (a bare URL warns)\n"
+	"     --proxies FILE       proxies, one \"URL RECIPIENT\" a line\n"
+	"     --receipts DIR       keep the proxies' receipts in DIR\n"
 	"     --signer KEY         require this signer: a capsasig1... key, or a file holding one\n"
 	"     -j, --threads N      worker threads (default: one per CPU)\n"
 	"     -o, --output OUT     write to OUT instead of standard output\n"
@@ -86,7 +105,46 @@ struct open_args {
 	size_t num_cfrags;
 	uint8_t signer[32];
 	bool require_signer;
+#if CAPSA_WITH_NET
+	cli_proxies proxies;
+	uint8_t grant_id[CAPSA_GRANT_ID_BYTES];
+	bool have_grant;
+	const char *receipts;
+#endif
 };
+
+#if CAPSA_WITH_NET
+static int parse_net_option(struct open_args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'P': return cli_net_add_proxy("open", &a->proxies, arg);
+	case 'F': return cli_net_add_proxies_file("open", &a->proxies, arg);
+	case 'R': a->receipts = arg; return 0;
+	default:
+		if ((a->have_grant = cli_net_grant_id(a->grant_id, arg)))
+			return 0;
+		fprintf(stderr, "capsa open: --grant %s: not a grant id (32 hex characters, as capsa grant prints)\n", arg);
+		return CLI_EXIT_USAGE;
+	}
+}
+
+/* With --proxy: the cfrags come from the proxies, before the file is opened. */
+static int fetch_cfrags(struct open_args *a)
+{
+	if (a->proxies.num == 0)
+		return 0;
+	if (!a->have_grant || a->in == NULL || a->num_cfrags > 0) {
+		fputs("capsa open: --proxy needs --grant GRANT and a file (not standard input), and no --cfrag\n", stderr);
+		return CLI_EXIT_USAGE;
+	}
+	free(a->cfrags);
+	free(a->cfrag_names);
+	a->cfrags = NULL;
+	a->cfrag_names = NULL;
+	return cli_net_fetch_cfrags(&a->ids[0], &a->proxies, a->grant_id, a->in, a->receipts, &a->cfrags,
+	                            &a->cfrag_names, &a->num_cfrags);
+}
+#endif
 
 static int add_cfrag(struct open_args *a, const char *path)
 {
@@ -126,7 +184,12 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 		{"identity", required_argument, NULL, 'i'}, {"threads", required_argument, NULL, 'j'},
 		{"output", required_argument, NULL, 'o'},   {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},           {"cfrag", required_argument, NULL, 'C'},
-		{"signer", required_argument, NULL, 'S'},   {NULL, 0, NULL, 0}};
+		{"signer", required_argument, NULL, 'S'},
+#if CAPSA_WITH_NET
+		{"proxy", required_argument, NULL, 'P'},    {"proxies", required_argument, NULL, 'F'},
+		{"grant", required_argument, NULL, 'G'},    {"receipts", required_argument, NULL, 'R'},
+#endif
+		{NULL, 0, NULL, 0}};
 	char *end;
 	int c, rc = 0;
 
@@ -149,6 +212,12 @@ static int parse_args(struct open_args *a, int argc, char **argv)
 			a->require_signer = true;
 			break;
 		case 'h': cli_help(help, help_tail); return -1;
+#if CAPSA_WITH_NET
+		case 'P':
+		case 'F':
+		case 'G':
+		case 'R': rc = parse_net_option(a, c, optarg); break;
+#endif
 		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
 		}
 	}
@@ -248,8 +317,15 @@ static int run(int argc, char **argv)
 	struct open_args a = {0};
 	int rc = parse_args(&a, argc, argv);
 
+#if CAPSA_WITH_NET
+	if (rc == 0)
+		rc = fetch_cfrags(&a);
+#endif
 	if (rc == 0)
 		rc = cli_stream("open", a.in, a.out, open_stream, &a);
+#if CAPSA_WITH_NET
+	cli_net_proxies_clear(&a.proxies);
+#endif
 	capsa_identity_list_free(a.ids, a.num_ids);
 	free(a.cfrags);
 	free(a.cfrag_names);

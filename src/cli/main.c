@@ -16,6 +16,7 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_attest,
 #if CAPSA_WITH_NET
 	&cli_verb_proxy,
+	&cli_verb_revoke,
 	&cli_verb_witness,
 #endif
 };

@@ -1,0 +1,157 @@
+/* What the network verbs share (cli_net.h). */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <capsa/util.h>
+
+#include "cli.h"
+#include "cli_net.h"
+
+static int add_failed(const char *verb, capsa_status st, const char *err)
+{
+	fprintf(stderr, "capsa %s: %s\n", verb, err);
+	return st == CAPSA_ERR_KEY ? CLI_EXIT_KEY : st == CAPSA_ERR_IO ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+}
+
+int cli_net_add_proxy(const char *verb, cli_proxies *ps, const char *spec)
+{
+	char err[512] = "";
+	capsa_status st;
+
+	if (ps->num == CAPSA_PROXY_PEERS_MAX)
+		return add_failed(verb, CAPSA_ERR_RANGE, "more than 255 proxies");
+	if ((st = capsa_proxy_peer_parse(&ps->peers[ps->num], spec, err, sizeof err)) != CAPSA_OK)
+		return add_failed(verb, st, err);
+	if (!ps->peers[ps->num].pinned)
+		fprintf(stderr,
+		        "capsa %s: WARNING: %s is not pinned: its key was fetched from it just now and is trusted as is.\n"
+		        "    Pin it with --proxy '%s#<recipient>' (capsa proxy id prints it on the proxy's host).\n",
+		        verb, ps->peers[ps->num].url, ps->peers[ps->num].url);
+	ps->num++;
+	return 0;
+}
+
+int cli_net_add_proxies_file(const char *verb, cli_proxies *ps, const char *path)
+{
+	char err[512] = "";
+	capsa_status st = capsa_proxy_peers_file(ps->peers, &ps->num, CAPSA_PROXY_PEERS_MAX, path, err, sizeof err);
+
+	return st == CAPSA_OK ? 0 : add_failed(verb, st, err);
+}
+
+void cli_net_proxies_clear(cli_proxies *ps)
+{
+	for (size_t i = 0; i < ps->num; i++)
+		capsa_proxy_peer_clear(&ps->peers[i]);
+	ps->num = 0;
+}
+
+json_t *cli_net_b64(const uint8_t *data, size_t len)
+{
+	char *s = malloc(4 * ((len + 2) / 3) + 1);
+	json_t *j;
+
+	if (s == NULL)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)s, data, (int)len);
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+bool cli_net_b64_fixed(uint8_t *out, size_t want, const json_t *j)
+{
+	const char *s = json_string_value(j);
+	size_t len = s != NULL ? strlen(s) : 0;
+	unsigned char *buf;
+	bool ok;
+
+	if (s == NULL || len != 4 * ((want + 2) / 3) || (buf = malloc(len)) == NULL)
+		return false;
+	ok = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len) >= (int)want;
+	if (ok)
+		memcpy(out, buf, want);
+	free(buf);
+	return ok;
+}
+
+char *cli_net_envelope(const char *statement, size_t len, const capsa_identity *id, const char *extra_key,
+                       json_t *extra)
+{
+	uint8_t sig[CAPSA_PROXY_SIG_BYTES];
+	json_t *o;
+	char *body = NULL;
+
+	if (capsa_proxy_sign(sig, statement, len, id) != CAPSA_OK) {
+		json_decref(extra);
+		return NULL;
+	}
+	o = json_pack("{s:s%, s:o}", "statement", statement, len, "signature", cli_net_b64(sig, sizeof sig));
+	if (o != NULL && extra_key != NULL)
+		json_object_set_new(o, extra_key, extra);
+	else
+		json_decref(extra);
+	if (o != NULL)
+		body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return body;
+}
+
+json_t *cli_net_answer(const capsa_http_call *call, capsa_proxy_problem *problem, char *why, size_t why_len)
+{
+	json_t *j;
+	const char *type, *detail;
+
+	*problem = CAPSA_PROBLEM_NONE;
+	if (call->outcome != CAPSA_HTTP_DONE) {
+		snprintf(why, why_len, "%s", call->error[0] ? call->error : capsa_http_outcome_str(call->outcome));
+		return NULL;
+	}
+	j = call->response != NULL ? json_loadb((const char *)call->response, call->response_len, 0, NULL) : NULL;
+	if (call->status >= 200 && call->status < 300 && json_is_object(j))
+		return j;
+	type = json_string_value(json_object_get(j, "type"));
+	detail = json_string_value(json_object_get(j, "detail"));
+	*problem = capsa_proxy_problem_from_type(type);
+	if (*problem != CAPSA_PROBLEM_NONE)
+		snprintf(why, why_len, "%s%s%s", capsa_proxy_problem_name(*problem), detail ? ": " : "", detail ? detail : "");
+	else
+		snprintf(why, why_len, "HTTP %ld%s%s", call->status, type ? " " : "", type ? type : "");
+	json_decref(j);
+	return NULL;
+}
+
+int cli_net_nonce(uint8_t nonce[CAPSA_PROXY_NONCE_BYTES], uint64_t *now)
+{
+	*now = (uint64_t)time(NULL);
+	return capsa_random(nonce, CAPSA_PROXY_NONCE_BYTES) == CAPSA_OK ? 0 : CLI_EXIT_FAIL;
+}
+
+const char *cli_net_check_receipt(const capsa_proxy_peer *peer, const json_t *receipt, capsa_proxy_event_type type,
+                                  const uint8_t grant_id[CAPSA_GRANT_ID_BYTES], uint64_t *index)
+{
+	const char *text = json_string_value(receipt);
+	capsa_proxy_event e;
+	capsa_status st;
+
+	if (text == NULL)
+		return "no receipt";
+	st = capsa_proxy_receipt_verify(&e, NULL, index, text, strlen(text), &peer->key);
+	if (st == CAPSA_ERR_SIGNATURE)
+		return "receipt not signed by the pinned key";
+	if (st != CAPSA_OK)
+		return "receipt does not verify";
+	if (e.type != type || memcmp(e.grant_id, grant_id, CAPSA_GRANT_ID_BYTES) != 0)
+		return "receipt for another event";
+	return NULL;
+}
+
+bool cli_net_grant_id(uint8_t out[CAPSA_GRANT_ID_BYTES], const char *s)
+{
+	size_t n = 0;
+	return strlen(s) == 2 * CAPSA_GRANT_ID_BYTES && capsa_hex_decode(out, CAPSA_GRANT_ID_BYTES, &n, s) &&
+	       n == CAPSA_GRANT_ID_BYTES;
+}

@@ -1,0 +1,69 @@
+/* cli_net.h - what the network verbs share: the proxy list, the JSON envelopes, the answers. */
+#ifndef CAPSA_CLI_NET_H
+#define CAPSA_CLI_NET_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <capsa/grant.h>
+#include <capsa/keys.h>
+#include <capsa/proxy.h>
+
+#include "client/http_client.h"
+#include "client/proxy_peer.h"
+
+/* The proxies named by --proxy and --proxies. */
+typedef struct cli_proxies {
+	capsa_proxy_peer peers[CAPSA_PROXY_PEERS_MAX];
+	size_t num;
+} cli_proxies;
+
+/* Adds one --proxy SPEC (warning on stderr when it is not pinned); returns 0 or an exit code. */
+int cli_net_add_proxy(const char *verb, cli_proxies *ps, const char *spec);
+/* Adds the proxies of a --proxies FILE. */
+int cli_net_add_proxies_file(const char *verb, cli_proxies *ps, const char *path);
+void cli_net_proxies_clear(cli_proxies *ps);
+
+/*
+ * Signs |statement| with |id| and makes the request body {"statement",
+ * "signature", and |extra_key|: |extra| (taken; may be NULL)} (free()).
+ */
+char *cli_net_envelope(const char *statement, size_t len, const capsa_identity *id, const char *extra_key,
+                       json_t *extra);
+
+/* Base64 of |data| as a JSON string. */
+json_t *cli_net_b64(const uint8_t *data, size_t len);
+/* Decodes the base64 JSON string |j| of exactly |want| bytes; false otherwise. */
+bool cli_net_b64_fixed(uint8_t *out, size_t want, const json_t *j);
+
+/*
+ * A proxy's answer: on a 2xx with a JSON object, returns it (json_decref);
+ * otherwise NULL with a description of the failure in |why| (the problem
+ * name and detail, or the transport error) and the problem in |*problem|.
+ */
+json_t *cli_net_answer(const capsa_http_call *call, capsa_proxy_problem *problem, char *why, size_t why_len);
+
+/* A fresh nonce and the current time for a statement. */
+int cli_net_nonce(uint8_t nonce[CAPSA_PROXY_NONCE_BYTES], uint64_t *now);
+
+/* Checks a receipt: signed by |peer|, an event of |type| for |grant_id|. Returns NULL or why not. */
+const char *cli_net_check_receipt(const capsa_proxy_peer *peer, const json_t *receipt, capsa_proxy_event_type type,
+                                  const uint8_t grant_id[CAPSA_GRANT_ID_BYTES], uint64_t *index);
+
+/* Parses a grant id (32 hex characters). */
+bool cli_net_grant_id(uint8_t out[CAPSA_GRANT_ID_BYTES], const char *s);
+
+/* The network forms of the verbs (cli_net_grant.c, cli_net_open.c). */
+int cli_net_grant(const capsa_identity *owner, const capsa_recipient *to, size_t threshold, cli_proxies *ps,
+                  uint64_t not_after, uint64_t max_uses, const char *file);
+/*
+ * Asks the proxies for cfrags of |grant_id| for |file|, into |*cfrags| and
+ * the URLs they came from into |*names| (both free(); the URLs are |ps|'s).
+ * |receipts_dir| may be NULL.
+ */
+int cli_net_fetch_cfrags(const capsa_identity *me, cli_proxies *ps, const uint8_t grant_id[CAPSA_GRANT_ID_BYTES],
+                         const char *file, const char *receipts_dir, capsa_cfrag_file **cfrags, const char ***names,
+                         size_t *num);
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * capsa open --proxy: ask every proxy at once for a cfrag of the file's
+ * capsule, keep each that verifies (with its receipt), stop at the grant's
+ * threshold, and name every proxy that failed and why.
+ */
+#include <errno.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <capsa/file.h>
+#include <capsa/util.h>
+
+#include "cli.h"
+#include "cli_net.h"
+
+struct gather {
+	const cli_proxies *ps;
+	const capsa_umbral_stanza *stanza;
+	const uint8_t *grant_id;
+	const char *receipts_dir;
+	capsa_cfrag_file *cfrags;
+	const char **names;
+	size_t num, need;
+};
+
+static void save_receipt(const struct gather *g, const capsa_proxy_peer *peer, const char *receipt)
+{
+	char path[4096], id[2 * CAPSA_GRANT_ID_BYTES + 1];
+	capsa_status st;
+
+	if (g->receipts_dir == NULL)
+		return;
+	capsa_hex_encode(id, g->grant_id, CAPSA_GRANT_ID_BYTES);
+	snprintf(path, sizeof path, "%s/%s-%.16s.receipt", g->receipts_dir, id, peer->party);
+	(void)unlink(path); /* a fresh receipt replaces the last one */
+	if ((st = capsa_secret_file_write(path, receipt, strlen(receipt), NULL)) != CAPSA_OK)
+		fprintf(stderr, "capsa open: %s: cannot save the receipt (%s)\n", path, capsa_status_str(st));
+}
+
+/* One proxy's answer: a verified cfrag and receipt, or why not. */
+static const char *take_cfrag(struct gather *g, const capsa_proxy_peer *peer, const json_t *j)
+{
+	json_t *item = json_array_get(json_object_get(j, "items"), 0);
+	uint8_t bytes[CAPSA_CFRAG_FILE_BYTES];
+	capsa_cfrag_file *cf = &g->cfrags[g->num];
+	const char *bad;
+
+	if (item == NULL || !cli_net_b64_fixed(bytes, sizeof bytes, json_object_get(item, "cfrag")) ||
+	    capsa_cfrag_file_parse(cf, bytes, sizeof bytes) != CAPSA_OK)
+		return "no cfrag in the answer";
+	if (capsa_grant_verify_cfrag(cf, g->stanza, NULL) != CAPSA_OK)
+		return "forged cfrag: it fails its proof";
+	if ((bad = cli_net_check_receipt(peer, json_object_get(item, "receipt"), CAPSA_EVENT_REENCRYPT, g->grant_id,
+	                                 NULL)) != NULL)
+		return bad;
+	save_receipt(g, peer, json_string_value(json_object_get(item, "receipt")));
+	if (g->num == 0)
+		g->need = cf->threshold;
+	g->names[g->num++] = peer->url;
+	return NULL;
+}
+
+static bool on_done(void *arg, capsa_http_call *call, size_t i)
+{
+	struct gather *g = arg;
+	capsa_proxy_problem problem;
+	char why[512];
+	json_t *j = cli_net_answer(call, &problem, why, sizeof why);
+	const char *bad = j != NULL ? take_cfrag(g, &g->ps->peers[i], j) : why;
+
+	if (bad != NULL)
+		fprintf(stderr, "capsa open: %s: %s\n", g->ps->peers[i].url, bad);
+	else
+		fprintf(stderr, "capsa open: %s: cfrag verified\n", g->ps->peers[i].url);
+	json_decref(j);
+	return g->num > 0 && g->num >= g->need;
+}
+
+static char *reencrypt_body(const capsa_identity *me, const capsa_proxy_peer *peer, const uint8_t *grant_id,
+                            const capsa_umbral_stanza *s)
+{
+	capsa_proxy_reencrypt r = {.num_items = 1};
+	uint8_t capsule[CAPSA_UMBRAL_CAPSULE_BYTES];
+	char *text = NULL, *body = NULL;
+	size_t len;
+	json_t *caps;
+
+	memcpy(r.proxy, peer->party, sizeof r.proxy);
+	capsa_identity_recipient(&r.requester, me);
+	if (cli_net_nonce(r.nonce, &r.time) != 0)
+		return NULL;
+	capsa_umbral_capsule_to_bytes(capsule, &s->capsule);
+	memcpy(r.items[0].grant_id, grant_id, CAPSA_GRANT_ID_BYTES);
+	memcpy(r.items[0].content_id, s->content_id, CAPSA_CONTENT_ID_BYTES);
+	SHA256(capsule, sizeof capsule, r.items[0].capsule_hash);
+	if (capsa_proxy_reencrypt_format(&text, &len, &r) == CAPSA_OK && (caps = json_array()) != NULL) {
+		json_array_append_new(caps, cli_net_b64(capsule, sizeof capsule));
+		body = cli_net_envelope(text, len, me, "capsules", caps);
+	}
+	free(text);
+	return body;
+}
+
+static int ask(const capsa_identity *me, struct gather *g)
+{
+	size_t n = g->ps->num;
+	capsa_http_call *calls = calloc(n, sizeof *calls);
+	char **bodies = calloc(n, sizeof *bodies), url[2048];
+	capsa_http_client_opts opts;
+	int rc = 0;
+
+	capsa_http_client_opts_default(&opts);
+	opts.on_done = on_done;
+	opts.arg = g;
+	opts.deadline_ms = 30000;
+	for (size_t i = 0; calls != NULL && bodies != NULL && i < n; i++) {
+		snprintf(url, sizeof url, "%s/v1/reencrypt", g->ps->peers[i].url);
+		if ((bodies[i] = reencrypt_body(me, &g->ps->peers[i], g->grant_id, g->stanza)) == NULL ||
+		    (calls[i].url = strdup(url)) == NULL)
+			rc = CLI_EXIT_FAIL;
+		else {
+			calls[i].body = (const uint8_t *)bodies[i];
+			calls[i].body_len = strlen(bodies[i]);
+			calls[i].content_type = "application/json";
+		}
+	}
+	if (calls == NULL || bodies == NULL || rc != 0 || capsa_http_parallel(calls, n, &opts) != CAPSA_OK)
+		rc = cli_fail("open", "the proxies", CAPSA_ERR_NOMEM);
+	for (size_t i = 0; calls != NULL && bodies != NULL && i < n; i++) {
+		free((char *)calls[i].url);
+		capsa_http_call_clear(&calls[i]);
+		free(bodies[i]);
+	}
+	free(calls);
+	free(bodies);
+	return rc;
+}
+
+int cli_net_fetch_cfrags(const capsa_identity *me, cli_proxies *ps, const uint8_t grant_id[CAPSA_GRANT_ID_BYTES],
+                         const char *file, const char *receipts_dir, capsa_cfrag_file **cfrags, const char ***names,
+                         size_t *num)
+{
+	capsa_umbral_stanza stanza;
+	struct gather g = {.ps = ps, .stanza = &stanza, .grant_id = grant_id, .receipts_dir = receipts_dir};
+	uint8_t *hdr = NULL;
+	size_t hdr_len = 0;
+	capsa_status st;
+	int rc;
+
+	*cfrags = NULL;
+	*num = 0;
+	if ((rc = cli_read_header("open", file, &hdr, &hdr_len)) != 0)
+		return rc;
+	st = capsa_umbral_stanza_find(&stanza, hdr, hdr_len);
+	free(hdr);
+	if (st != CAPSA_OK) {
+		fprintf(stderr, "capsa open: %s: %s\n", file,
+		        st == CAPSA_ERR_NO_MATCH ? "no umbral stanza: the file was sealed without --owner" : capsa_status_str(st));
+		return st == CAPSA_ERR_NO_MATCH ? CLI_EXIT_NO_ROUTE : cli_exit_code(st);
+	}
+	g.cfrags = calloc(ps->num, sizeof *g.cfrags);
+	g.names = calloc(ps->num, sizeof *g.names);
+	if (g.cfrags == NULL || g.names == NULL) {
+		free(g.cfrags);
+		free(g.names);
+		return cli_fail("open", file, CAPSA_ERR_NOMEM);
+	}
+	if ((rc = ask(me, &g)) != 0 || g.num == 0 || g.num < g.need) {
+		if (g.num == 0)
+			fprintf(stderr, "capsa open: no verified cfrag from %zu proxies\n", ps->num);
+		else
+			fprintf(stderr, "capsa open: %zu verified cfrag%s from %zu proxies; the grant needs %zu\n", g.num,
+			        g.num == 1 ? "" : "s", ps->num, g.need);
+		free(g.cfrags);
+		free(g.names);
+		return rc != 0 ? rc : CLI_EXIT_THRESHOLD;
+	}
+	*cfrags = g.cfrags;
+	*names = g.names;
+	*num = g.num;
+	return 0;
+}
