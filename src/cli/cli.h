@@ -55,6 +55,7 @@ extern const struct cli_verb cli_verb_verify;
 extern const struct cli_verb cli_verb_witness;
 extern const struct cli_verb cli_verb_proxy;
 extern const struct cli_verb cli_verb_revoke;
+extern const struct cli_verb cli_verb_audit;
 #endif
 
 /* ---- cli_util.c ------------------------------------------------------- */

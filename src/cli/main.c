@@ -17,6 +17,7 @@ static const struct cli_verb *verbs[] = {
 #if CAPSA_WITH_NET
 	&cli_verb_proxy,
 	&cli_verb_revoke,
+	&cli_verb_audit,
 	&cli_verb_witness,
 #endif
 };
