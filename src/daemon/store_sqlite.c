@@ -15,8 +15,16 @@
 
 #define SCHEMA_VERSION 1
 
+#define STATEMENT_CACHE 32
+
+/* Every query is prepared once per connection and reset after each use: the hot paths run thousands a second. */
 struct capsa_store {
 	sqlite3 *db;
+	struct {
+		const char *sql; /* the literal at its call site: compared by address */
+		sqlite3_stmt *st;
+	} cache[STATEMENT_CACHE];
+	size_t cached;
 };
 
 static const char schema[] =
@@ -95,6 +103,8 @@ void capsa_store_close(capsa_store *s)
 {
 	if (s == NULL)
 		return;
+	for (size_t i = 0; i < s->cached; i++)
+		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
@@ -134,12 +144,42 @@ void capsa_store_savepoint_release(capsa_store *s)
 	(void)exec(s, "RELEASE op");
 }
 
+/* Ends a use of a cached statement. */
+static void release(sqlite3_stmt *st)
+{
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+static int cached_statement(capsa_store *s, const char *sql, sqlite3_stmt **st)
+{
+	int rc;
+
+	for (size_t i = 0; i < s->cached; i++)
+		if (s->cache[i].sql == sql) {
+			*st = s->cache[i].st;
+			return SQLITE_OK;
+		}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc == SQLITE_OK && s->cached < STATEMENT_CACHE) {
+		s->cache[s->cached].sql = sql;
+		s->cache[s->cached++].st = *st;
+	} else if (rc == SQLITE_OK) {
+		rc = SQLITE_NOMEM; /* more queries than slots: a bug, caught by the tests */
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	return rc;
+}
+
 /* Prepares |sql|, binding '?' parameters from |fmt|: b = blob (ptr, len), t = text, i = int64. */
 static sqlite3_stmt *prepare(capsa_store *s, const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st = NULL;
 	va_list ap;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	int rc = cached_statement(s, sql, &st);
 
 	va_start(ap, fmt);
 	for (int i = 1; rc == SQLITE_OK && *fmt; fmt++, i++) {
@@ -155,7 +195,7 @@ static sqlite3_stmt *prepare(capsa_store *s, const char *sql, const char *fmt, .
 	}
 	va_end(ap);
 	if (rc != SQLITE_OK) {
-		sqlite3_finalize(st);
+		release(st);
 		return NULL;
 	}
 	return st;
@@ -166,7 +206,7 @@ static capsa_status run(sqlite3_stmt *st)
 {
 	int rc = st == NULL ? SQLITE_ERROR : sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	release(st);
 	return rc == SQLITE_DONE ? CAPSA_OK : rc == SQLITE_CONSTRAINT ? CAPSA_ERR_EXISTS : CAPSA_ERR_IO;
 }
 
@@ -241,7 +281,7 @@ capsa_status capsa_store_grant_get(capsa_store *s, const uint8_t id[CAPSA_GRANT_
 		result = CAPSA_ERR_NO_MATCH;
 	else if (rc == SQLITE_ROW)
 		result = grant_row(out, st) ? CAPSA_OK : CAPSA_ERR_IO;
-	sqlite3_finalize(st);
+	release(st);
 	if (result != CAPSA_OK)
 		capsa_store_grant_clear(out);
 	return result;
@@ -287,7 +327,7 @@ static capsa_status query_int(sqlite3_stmt *st, uint64_t *out)
 
 	if (rc == SQLITE_ROW)
 		*out = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	release(st);
 	return rc == SQLITE_ROW ? CAPSA_OK : CAPSA_ERR_IO;
 }
 
@@ -338,7 +378,7 @@ static capsa_status query_blob(sqlite3_stmt *st, uint8_t **data, size_t *len)
 			r = CAPSA_ERR_NOMEM;
 		}
 	}
-	sqlite3_finalize(st);
+	release(st);
 	return r;
 }
 
@@ -395,6 +435,6 @@ capsa_status capsa_store_checkpoint_latest(capsa_store *s, uint64_t *size, char 
 		*note = t != NULL ? strdup((const char *)t) : NULL;
 		r = *note != NULL ? CAPSA_OK : CAPSA_ERR_NOMEM;
 	}
-	sqlite3_finalize(st);
+	release(st);
 	return r;
 }
