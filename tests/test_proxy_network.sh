@@ -3,6 +3,7 @@
 # real proxies, a 2-of-3 grant; an open; an open with one proxy stopped; a
 # proxy returning forged cfrags detected, named and skipped; a stranger, a
 # replayed request, an expired grant and a grant past its use limit refused;
+# a grant re-published from the owner's record to a fresh proxy;
 # a revoked grant refused by every proxy; bare-URL warnings; receipts checked
 # offline; the log audited, and an edit of a log row in proxy.db caught by
 # audit verify; kill -9 of a proxy during a burst of grants loses no
@@ -111,6 +112,20 @@ check "a grant expiring in 1 s" grant_to -t 2 --proxies proxies --expires 1s
 sleep 2.2
 expect_exit 14 "an open after expiry" open_as alice.txt --proxies proxies
 check "refused as expired" grep -q "expired" err.txt
+
+# The grant record: re-publishing to the same proxies is idempotent; a fresh proxy 4 replaces proxy 3.
+check "a grant with its record" grant_to -t 2 --proxies proxies --record grant.record
+check "the record is 0600" [ "$(stat -c %a grant.record)" = 600 ]
+start_proxy 4
+"$CAPSA" grant --republish grant.record --owner owner.txt --proxy "$(spec 1)" --proxy "$(spec 2)" \
+	--proxy "$(spec 4)" > republish.out 2>err.txt
+check "republish: proxies 1 and 2 already held it" [ "$(grep -c 'already held' republish.out)" -eq 2 ]
+check "republish: proxy 4 took kfrag 3" grep -q "accepted ${url[4]} (new" republish.out
+check "open through proxies 1 and 4" open_as alice.txt --proxy "$(spec 1)" --proxy "$(spec 4)"
+check "the plaintext through the replacement" cmp -s plain out
+flip_byte grant.record 100
+expect_exit 19 "a tampered record is refused" "$CAPSA" grant --republish grant.record --owner owner.txt --proxy "$(spec 4)"
+expect_exit 19 "another owner's record is refused" "$CAPSA" grant --republish grant.record --owner mallory.txt --proxy "$(spec 4)"
 
 # Revocation, then the refusal by every proxy.
 check "a grant to revoke" grant_to -t 2 --proxies proxies

@@ -54,9 +54,31 @@ const char *cli_net_check_receipt(const capsa_proxy_peer *peer, const json_t *re
 /* Parses a grant id (32 hex characters). */
 bool cli_net_grant_id(uint8_t out[CAPSA_GRANT_ID_BYTES], const char *s);
 
+/* One wrap a proxy received: resending it is idempotent. */
+typedef struct cli_grant_sent {
+	uint8_t index;
+	char party[CAPSA_PARTY_ID_HEXLEN + 1];
+	uint8_t wrap[CAPSA_PROXY_KFRAG_WRAP_BYTES];
+} cli_grant_sent;
+
+/* The owner's grant record (cli_net_record.c): |g| holds the fields every proxy's statement shares. */
+typedef struct cli_grant_record {
+	capsa_proxy_grant g;
+	uint8_t own[CAPSA_PROXY_PEERS_MAX][CAPSA_PROXY_KFRAG_WRAP_BYTES]; /* kfrag i + 1 wrapped to the owner */
+	cli_grant_sent sent[CAPSA_PROXY_PEERS_MAX];
+	size_t num_sent;
+} cli_grant_record;
+
+/* Writes |r| signed by |owner| to |path| (0600, replaced atomically). Returns 0 or an exit code. */
+int cli_grant_record_write(const cli_grant_record *r, const capsa_identity *owner, const char *path);
+/* Reads and checks (signature by |owner|, strict lines) the record at |path|. Returns 0 or an exit code. */
+int cli_grant_record_read(cli_grant_record *r, const capsa_identity *owner, const char *path);
+/* capsa grant --republish RECORD: the grant again to |ps| (proxy i gets kfrag i). */
+int cli_net_republish(const capsa_identity *owner, cli_proxies *ps, const char *record);
+
 /* The network forms of the verbs (cli_net_grant.c, cli_net_open.c). */
 int cli_net_grant(const capsa_identity *owner, const capsa_recipient *to, size_t threshold, cli_proxies *ps,
-                  uint64_t not_after, uint64_t max_uses, const char *file);
+                  uint64_t not_after, uint64_t max_uses, const char *file, const char *record);
 /*
  * Asks the proxies for cfrags of |grant_id| for |file|, into |*cfrags| and
  * the URLs they came from into |*names| (both free(); the URLs are |ps|'s).

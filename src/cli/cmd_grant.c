@@ -25,7 +25,8 @@ static const char help[] =
 	"SYNOPSIS\n"
 	"     capsa grant --owner IDENTITY --to RECIPIENT -t M -n N -o DIR FILE\n"
 	"     capsa grant --owner IDENTITY --to RECIPIENT -t M --proxy URL#RECIPIENT ... | --proxies FILE\n"
-	"                 [--expires WHEN] [--max-uses K] FILE\n"
+	"                 [--expires WHEN] [--max-uses K] [--record RECORD] FILE\n"
+	"     capsa grant --republish RECORD --owner IDENTITY --proxy URL#RECIPIENT ...\n"
 	"\n"
 	"DESCRIPTION\n"
 	"     Reads the header of FILE, which must carry an umbral stanza (capsa seal\n"
@@ -56,6 +57,14 @@ static const char help[] =
 	"     or an RFC 3339 time) ends the grant; --max-uses K lets each proxy\n"
 	"     serve K re-encryptions of it. capsa revoke ends it early.\n"
 	"\n"
+	"     The owner keeps a grant record, RECORD (default FILE.grant-<8 hex of\n"
+	"     the id>, mode 0600, signed by the owner): the grant's fields, each\n"
+	"     kfrag encrypted to the owner's own key, and what each proxy holds.\n"
+	"     --republish RECORD gives the grant again to the proxies listed, the\n"
+	"     i-th getting kfrag i: a proxy that holds it already answers as before\n"
+	"     (idempotent), and a replacement for a lost proxy gets that kfrag\n"
+	"     encrypted to its own key. FILE is not needed.\n"
+	"\n"
 	"     This is delegated mode: a recipient who opens the file holds its key.\n"
 	"\n"
 	"OPTIONS\n"
@@ -69,6 +78,8 @@ static const char help[] =
 	"     --proxies FILE       proxies, one \"URL RECIPIENT\" a line (# comments)\n"
 	"     --expires WHEN       the grant ends then: 90s, 12h, 30d, 2w or an RFC 3339 time\n"
 	"     --max-uses K         re-encryptions each proxy serves for this grant (default: no limit)\n"
+	"     --record RECORD      where to keep the grant record\n"
+	"     --republish RECORD   give the grant in RECORD to the proxies listed\n"
 	"     -h, --help           show this help\n"
 	"\n";
 
@@ -90,6 +101,7 @@ struct grant_args {
 #if CAPSA_WITH_NET
 	cli_proxies proxies;
 	uint64_t not_after, max_uses;
+	const char *record, *republish;
 #endif
 };
 
@@ -101,6 +113,8 @@ static int parse_net_option(struct grant_args *a, int c, const char *arg)
 	switch (c) {
 	case 'P': return cli_net_add_proxy("grant", &a->proxies, arg);
 	case 'F': return cli_net_add_proxies_file("grant", &a->proxies, arg);
+	case 'D': a->record = arg; return 0;
+	case 'B': a->republish = arg; return 0;
 	case 'E':
 		if (capsa_when_parse(&a->not_after, arg, (uint64_t)time(NULL)) == CAPSA_OK)
 			return 0;
@@ -147,6 +161,7 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 #if CAPSA_WITH_NET
 		{"proxy", required_argument, NULL, 'P'},     {"proxies", required_argument, NULL, 'F'},
 		{"expires", required_argument, NULL, 'E'},   {"max-uses", required_argument, NULL, 'U'},
+		{"record", required_argument, NULL, 'D'},    {"republish", required_argument, NULL, 'B'},
 #endif
 		{NULL, 0, NULL, 0}};
 	int c, rc = 0;
@@ -171,6 +186,8 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 		case 'P':
 		case 'F':
 		case 'E':
+		case 'D':
+		case 'B':
 		case 'U': rc = parse_net_option(a, c, optarg); break;
 #endif
 		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
@@ -179,6 +196,13 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 #if CAPSA_WITH_NET
+	if (a->republish != NULL) {
+		if (!a->have_owner || a->proxies.num == 0 || a->have_to || argc != optind) {
+			fputs("usage: capsa grant --republish RECORD --owner IDENTITY --proxy URL#RECIPIENT ...\n", stderr);
+			return CLI_EXIT_USAGE;
+		}
+		return 0;
+	}
 	if (a->proxies.num > 0) {
 		if (a->shares != 0 || a->dir != NULL || !a->have_owner || !a->have_to || a->threshold == 0 ||
 		    argc - optind != 1) {
@@ -296,8 +320,10 @@ static int run(int argc, char **argv)
 	int rc = parse_args(&a, argc, argv);
 
 #if CAPSA_WITH_NET
-	if (rc == 0 && a.proxies.num > 0)
-		rc = cli_net_grant(&a.owner, &a.to, a.threshold, &a.proxies, a.not_after, a.max_uses, a.file);
+	if (rc == 0 && a.republish != NULL)
+		rc = cli_net_republish(&a.owner, &a.proxies, a.republish);
+	else if (rc == 0 && a.proxies.num > 0)
+		rc = cli_net_grant(&a.owner, &a.to, a.threshold, &a.proxies, a.not_after, a.max_uses, a.file, a.record);
 	else
 #endif
 	if (rc == 0)
