@@ -155,3 +155,36 @@ bool cli_net_grant_id(uint8_t out[CAPSA_GRANT_ID_BYTES], const char *s)
 	return strlen(s) == 2 * CAPSA_GRANT_ID_BYTES && capsa_hex_decode(out, CAPSA_GRANT_ID_BYTES, &n, s) &&
 	       n == CAPSA_GRANT_ID_BYTES;
 }
+
+void cli_net_calls_free(capsa_http_call *calls, size_t n)
+{
+	for (size_t i = 0; calls != NULL && i < n; i++) {
+		free((char *)calls[i].url);
+		free((uint8_t *)calls[i].body);
+		capsa_http_call_clear(&calls[i]);
+	}
+	free(calls);
+}
+
+capsa_http_call *cli_net_post(const cli_proxies *ps, const char *route, cli_net_body_fn make, void *arg,
+                              const capsa_http_client_opts *opts)
+{
+	capsa_http_call *calls = calloc(ps->num, sizeof *calls);
+	char url[2048];
+	bool ok = calls != NULL;
+
+	for (size_t i = 0; ok && i < ps->num; i++) {
+		char *body = make(arg, i);
+		snprintf(url, sizeof url, "%s%s", ps->peers[i].url, route);
+		calls[i].body = (const uint8_t *)body;
+		ok = body != NULL && (calls[i].url = strdup(url)) != NULL;
+		if (ok) {
+			calls[i].body_len = strlen(body);
+			calls[i].content_type = "application/json";
+		}
+	}
+	if (ok && capsa_http_parallel(calls, ps->num, opts) == CAPSA_OK)
+		return calls;
+	cli_net_calls_free(calls, ps->num);
+	return NULL;
+}

@@ -32,6 +32,18 @@ void cli_net_proxies_clear(cli_proxies *ps);
 char *cli_net_envelope(const char *statement, size_t len, const capsa_identity *id, const char *extra_key,
                        json_t *extra);
 
+/* Proxy |i|'s request body (malloc'd), or NULL. */
+typedef char *(*cli_net_body_fn)(void *arg, size_t i);
+
+/*
+ * POSTs |make|(arg, i) to proxy i's |route| ("/v1/grants"), all at once;
+ * returns the finished calls (cli_net_calls_free), or NULL if a body could
+ * not be made or the requests not run.
+ */
+capsa_http_call *cli_net_post(const cli_proxies *ps, const char *route, cli_net_body_fn make, void *arg,
+                              const capsa_http_client_opts *opts);
+void cli_net_calls_free(capsa_http_call *calls, size_t n);
+
 /* Base64 of |data| as a JSON string. */
 json_t *cli_net_b64(const uint8_t *data, size_t len);
 /* Decodes the base64 JSON string |j| of exactly |want| bytes; false otherwise. */

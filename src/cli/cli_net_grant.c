@@ -69,40 +69,37 @@ static bool accepted(const capsa_proxy_peer *peer, const capsa_http_call *call, 
 	return bad == NULL;
 }
 
+struct send {
+	const capsa_identity *owner;
+	cli_proxies *ps;
+	cli_grant_record *r;
+	uint8_t (*wraps)[CAPSA_PROXY_KFRAG_WRAP_BYTES];
+};
+
+static char *send_body(void *arg, size_t i)
+{
+	struct send *s = arg;
+	return grant_body(s->owner, s->r, &s->ps->peers[i], (unsigned)i + 1, s->wraps[i]);
+}
+
 /* Sends proxy i kfrag i + 1 (|wraps[i]|) in parallel; notes who accepted in |r|; returns how many. */
 static size_t post_grants(const capsa_identity *owner, cli_proxies *ps, cli_grant_record *r,
                           uint8_t (*wraps)[CAPSA_PROXY_KFRAG_WRAP_BYTES])
 {
-	capsa_http_call *calls = calloc(ps->num, sizeof *calls);
-	char **bodies = calloc(ps->num, sizeof *bodies), url[2048];
+	struct send s = {owner, ps, r, wraps};
 	capsa_http_client_opts opts;
+	capsa_http_call *calls;
 	size_t n = 0;
-	bool ok = calls != NULL && bodies != NULL;
 
 	capsa_http_client_opts_default(&opts);
-	for (size_t i = 0; ok && i < ps->num; i++) {
-		snprintf(url, sizeof url, "%s/v1/grants", ps->peers[i].url);
-		ok = (bodies[i] = grant_body(owner, r, &ps->peers[i], (unsigned)i + 1, wraps[i])) != NULL &&
-		     (calls[i].url = strdup(url)) != NULL;
-		if (ok) {
-			calls[i].body = (const uint8_t *)bodies[i];
-			calls[i].body_len = strlen(bodies[i]);
-			calls[i].content_type = "application/json";
+	if ((calls = cli_net_post(ps, "/v1/grants", send_body, &s, &opts)) == NULL)
+		return 0;
+	for (size_t i = 0; i < ps->num; i++)
+		if (accepted(&ps->peers[i], &calls[i], r->g.grant_id)) {
+			note_sent(r, &ps->peers[i], (unsigned)i + 1, wraps[i]);
+			n++;
 		}
-	}
-	if (ok && capsa_http_parallel(calls, ps->num, &opts) == CAPSA_OK)
-		for (size_t i = 0; i < ps->num; i++)
-			if (accepted(&ps->peers[i], &calls[i], r->g.grant_id)) {
-				note_sent(r, &ps->peers[i], (unsigned)i + 1, wraps[i]);
-				n++;
-			}
-	for (size_t i = 0; ok && i < ps->num; i++) {
-		free((char *)calls[i].url);
-		capsa_http_call_clear(&calls[i]);
-		free(bodies[i]);
-	}
-	free(calls);
-	free(bodies);
+	cli_net_calls_free(calls, ps->num);
 	return n;
 }
 

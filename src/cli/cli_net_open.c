@@ -104,39 +104,31 @@ static char *reencrypt_body(const capsa_identity *me, const capsa_proxy_peer *pe
 	return body;
 }
 
+struct ask {
+	const capsa_identity *me;
+	struct gather *g;
+};
+
+static char *ask_body(void *arg, size_t i)
+{
+	struct ask *a = arg;
+	return reencrypt_body(a->me, &a->g->ps->peers[i], a->g->grant_id, a->g->stanza);
+}
+
 static int ask(const capsa_identity *me, struct gather *g)
 {
-	size_t n = g->ps->num;
-	capsa_http_call *calls = calloc(n, sizeof *calls);
-	char **bodies = calloc(n, sizeof *bodies), url[2048];
+	struct ask a = {me, g};
 	capsa_http_client_opts opts;
-	int rc = 0;
+	capsa_http_call *calls;
 
 	capsa_http_client_opts_default(&opts);
 	opts.on_done = on_done;
 	opts.arg = g;
 	opts.deadline_ms = 30000;
-	for (size_t i = 0; calls != NULL && bodies != NULL && i < n; i++) {
-		snprintf(url, sizeof url, "%s/v1/reencrypt", g->ps->peers[i].url);
-		if ((bodies[i] = reencrypt_body(me, &g->ps->peers[i], g->grant_id, g->stanza)) == NULL ||
-		    (calls[i].url = strdup(url)) == NULL)
-			rc = CLI_EXIT_FAIL;
-		else {
-			calls[i].body = (const uint8_t *)bodies[i];
-			calls[i].body_len = strlen(bodies[i]);
-			calls[i].content_type = "application/json";
-		}
-	}
-	if (calls == NULL || bodies == NULL || rc != 0 || capsa_http_parallel(calls, n, &opts) != CAPSA_OK)
-		rc = cli_fail("open", "the proxies", CAPSA_ERR_NOMEM);
-	for (size_t i = 0; calls != NULL && bodies != NULL && i < n; i++) {
-		free((char *)calls[i].url);
-		capsa_http_call_clear(&calls[i]);
-		free(bodies[i]);
-	}
-	free(calls);
-	free(bodies);
-	return rc;
+	if ((calls = cli_net_post(g->ps, "/v1/reencrypt", ask_body, &a, &opts)) == NULL)
+		return cli_fail("open", "the proxies", CAPSA_ERR_NOMEM);
+	cli_net_calls_free(calls, g->ps->num);
+	return 0;
 }
 
 int cli_net_fetch_cfrags(const capsa_identity *me, cli_proxies *ps, const uint8_t grant_id[CAPSA_GRANT_ID_BYTES],

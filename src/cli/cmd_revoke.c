@@ -105,36 +105,23 @@ static int conclude(const struct revoke_args *a, size_t confirmed)
 	return CLI_EXIT_FAIL;
 }
 
+static char *make_body(void *arg, size_t i)
+{
+	struct revoke_args *a = arg;
+	return revoke_body(a, &a->proxies.peers[i]);
+}
+
 static int revoke(struct revoke_args *a)
 {
-	size_t n = a->proxies.num;
-	capsa_http_call *calls = calloc(n, sizeof *calls);
-	char **bodies = calloc(n, sizeof *bodies), url[2048];
 	capsa_http_client_opts opts;
-	int rc = 0;
+	capsa_http_call *calls;
+	int rc;
 
 	capsa_http_client_opts_default(&opts);
-	for (size_t i = 0; calls != NULL && bodies != NULL && i < n; i++) {
-		snprintf(url, sizeof url, "%s/v1/revoke", a->proxies.peers[i].url);
-		if ((bodies[i] = revoke_body(a, &a->proxies.peers[i])) == NULL || (calls[i].url = strdup(url)) == NULL)
-			rc = CLI_EXIT_FAIL;
-		else {
-			calls[i].body = (const uint8_t *)bodies[i];
-			calls[i].body_len = strlen(bodies[i]);
-			calls[i].content_type = "application/json";
-		}
-	}
-	if (calls == NULL || bodies == NULL || rc != 0 || capsa_http_parallel(calls, n, &opts) != CAPSA_OK)
-		rc = cli_fail("revoke", "the proxies", CAPSA_ERR_NOMEM);
-	else
-		rc = conclude(a, report(a, calls));
-	for (size_t i = 0; calls != NULL && bodies != NULL && i < n; i++) {
-		free((char *)calls[i].url);
-		capsa_http_call_clear(&calls[i]);
-		free(bodies[i]);
-	}
-	free(calls);
-	free(bodies);
+	if ((calls = cli_net_post(&a->proxies, "/v1/revoke", make_body, a, &opts)) == NULL)
+		return cli_fail("revoke", "the proxies", CAPSA_ERR_NOMEM);
+	rc = conclude(a, report(a, calls));
+	cli_net_calls_free(calls, a->proxies.num);
 	return rc;
 }
 
