@@ -24,6 +24,9 @@ struct capsa_log {
 	uint64_t size;      /* committed */
 	uint64_t pending;   /* size inside the open transaction */
 	char *checkpoint;   /* the latest committed signed checkpoint */
+	char *cosigned;     /* inside a batch: the checkpoint with new cosignatures */
+	void (*on_commit)(void *arg, uint64_t size, const char *note);
+	void *on_commit_arg;
 };
 
 /* ---- The tree ------------------------------------------------------------------ */
@@ -221,6 +224,28 @@ static capsa_status do_revoke(capsa_log *log, capsa_log_op *op)
 	return st;
 }
 
+/* Adds witnesses' cosignatures to the latest checkpoint; a stale size is dropped (a newer one is on its way). */
+static capsa_status do_cosign(capsa_log *log, capsa_log_op *op)
+{
+	const char *base = log->cosigned != NULL ? log->cosigned : log->checkpoint;
+	char *note = NULL;
+	size_t len;
+	capsa_status st;
+
+	if (op->cosign_size != log->size || base == NULL)
+		return CAPSA_OK;
+	st = capsa_note_append_lines(&note, &len, base, strlen(base), op->cosign_lines, strlen(op->cosign_lines));
+	if (st == CAPSA_OK)
+		st = capsa_store_checkpoint_put(log->store, log->size, note);
+	if (st == CAPSA_OK) {
+		free(log->cosigned);
+		log->cosigned = note;
+	} else {
+		free(note);
+	}
+	return st == CAPSA_ERR_DECODE ? CAPSA_OK : st;
+}
+
 /* Applies one op under a savepoint: a refused or failed op leaves no trace. */
 static capsa_status apply(capsa_log *log, capsa_log_op *op)
 {
@@ -233,7 +258,8 @@ static capsa_status apply(capsa_log *log, capsa_log_op *op)
 		return CAPSA_ERR_IO;
 	st = op->type == CAPSA_LOG_GRANT       ? do_grant(log, op)
 	     : op->type == CAPSA_LOG_REENCRYPT ? do_reencrypt(log, op)
-	                                       : do_revoke(log, op);
+	     : op->type == CAPSA_LOG_REVOKE    ? do_revoke(log, op)
+	                                       : do_cosign(log, op);
 	if (st != CAPSA_OK || op->problem != CAPSA_PROBLEM_NONE) {
 		capsa_store_savepoint_undo(log->store);
 		log->pending = before;
@@ -263,14 +289,25 @@ static bool commit_batch(capsa_log *log, capsa_log_op *batch)
 	if (!ok) {
 		capsa_store_rollback(log->store);
 		free(note);
+		free(log->cosigned);
+		log->cosigned = NULL;
 		return false;
 	}
+	if (note == NULL) { /* no new entry: at most new cosignatures on the same checkpoint */
+		note = log->cosigned;
+	} else {
+		free(log->cosigned);
+	}
+	log->cosigned = NULL;
 	if (note != NULL) {
+		bool grew = log->pending != log->size;
 		pthread_mutex_lock(&log->mu);
 		free(log->checkpoint);
 		log->checkpoint = note;
 		log->size = log->pending;
 		pthread_mutex_unlock(&log->mu);
+		if (grew && log->on_commit != NULL)
+			log->on_commit(log->on_commit_arg, log->size, note);
 	}
 	return true;
 }
@@ -326,6 +363,12 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&log->mu);
 		finish_batch(log, batch, commit_batch(log, batch));
 	}
+}
+
+void capsa_log_on_commit(capsa_log *log, void (*fn)(void *arg, uint64_t size, const char *note), void *arg)
+{
+	log->on_commit = fn;
+	log->on_commit_arg = arg;
 }
 
 void capsa_log_submit(capsa_log *log, capsa_log_op *op)

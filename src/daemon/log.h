@@ -30,6 +30,7 @@ typedef enum capsa_log_op_type {
 	CAPSA_LOG_GRANT = 1,
 	CAPSA_LOG_REENCRYPT,
 	CAPSA_LOG_REVOKE,
+	CAPSA_LOG_COSIGN, /* witnesses' cosignature lines for the checkpoint of cosign_size */
 } capsa_log_op_type;
 
 /* One entry an op put on (or found on) the log, with its receipt (malloc'd). */
@@ -48,6 +49,8 @@ typedef struct capsa_log_op {
 	capsa_store_grant *grant;              /* GRANT: the row to store (grant_entry is set here) */
 	const capsa_proxy_reencrypt *reencrypt; /* REENCRYPT */
 	const capsa_proxy_revoke *revoke;       /* REVOKE */
+	uint64_t cosign_size;                   /* COSIGN: ignored unless it is still the latest size */
+	const char *cosign_lines;               /* COSIGN: verified signature lines */
 
 	capsa_proxy_problem problem;           /* NONE on success */
 	bool existed;                          /* GRANT/REVOKE: already done before; the old entry */
@@ -66,6 +69,13 @@ typedef struct capsa_log_op {
  */
 capsa_status capsa_log_open(capsa_log **out, capsa_store *store, const char *origin,
                             const capsa_identity *key) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_log_on_commit sets |fn|, called on the writer thread after each
+ * commit that made a new checkpoint, with its size and signed note (for the
+ * witness submitter, which must not block). Before any op is submitted.
+ */
+void capsa_log_on_commit(capsa_log *log, void (*fn)(void *arg, uint64_t size, const char *note), void *arg);
 
 /* capsa_log_submit queues |op| and waits until the writer has committed (or refused) it. */
 void capsa_log_submit(capsa_log *log, capsa_log_op *op);

@@ -89,6 +89,7 @@ void capsa_proxy_close(capsa_proxy *p)
 {
 	if (p == NULL)
 		return;
+	proxy_witnesses_free(p); /* before the log: the witness thread submits to it */
 	capsa_log_close(p->log);
 	capsa_store_close(p->reader);
 	if (p->lock_fd >= 0)
@@ -296,5 +297,7 @@ capsa_status capsa_proxy_register(capsa_proxy *p, capsa_http_server *srv)
 	        CAPSA_OK ||
 	    (st = capsa_http_counter(srv, "revocations", "grants revoked", &p->counter_revocations)) != CAPSA_OK)
 		return st;
-	return capsa_http_counter(srv, "refusals", "requests refused with a problem", &p->counter_refusals);
+	if ((st = capsa_http_counter(srv, "refusals", "requests refused with a problem", &p->counter_refusals)) != CAPSA_OK)
+		return st;
+	return proxy_witnesses_start(p);
 }

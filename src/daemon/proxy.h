@@ -31,6 +31,14 @@ capsa_status capsa_proxy_open(capsa_proxy **out, const char *dir, const char *or
 /* capsa_proxy_close finishes the log's queued work, closes the store and releases the lock. NULL-safe. */
 void capsa_proxy_close(capsa_proxy *p);
 
+/*
+ * capsa_proxy_witness adds a witness, `URL#VKEY` (its cosignature vkey, as
+ * capsa witness id prints it), before capsa_proxy_register: each new
+ * checkpoint is then submitted to it and its cosignature kept with the
+ * checkpoint. Returns CAPSA_OK or CAPSA_ERR_ARG with a reason in |err|.
+ */
+capsa_status capsa_proxy_witness(capsa_proxy *p, const char *spec, char *err, size_t err_len) CAPSA_MUST_CHECK;
+
 /* capsa_proxy_register adds the /v1 routes and the proxy's metrics to |srv| (before it starts). */
 capsa_status capsa_proxy_register(capsa_proxy *p, capsa_http_server *srv) CAPSA_MUST_CHECK;
 

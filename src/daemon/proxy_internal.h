@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <capsa/keys.h>
 #include <capsa/proxy.h>
@@ -13,6 +14,26 @@
 #include "daemon/log.h"
 #include "daemon/proxy.h"
 #include "daemon/store.h"
+
+#define PROXY_MAX_WITNESSES 16
+
+struct proxy_witness {
+	char *url;               /* .../add-checkpoint */
+	capsa_note_verifier key; /* its cosignature key (type 0x04) */
+	uint64_t known;          /* the size it last cosigned (0: none yet) */
+};
+
+/* The witnesses and the thread that submits checkpoints to them (proxy_witness.c). */
+struct proxy_witnesses {
+	struct proxy_witness w[PROXY_MAX_WITNESSES];
+	size_t num;
+	pthread_t thread;
+	bool started, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *note; /* the newest checkpoint not yet submitted */
+	uint64_t size;
+};
 
 struct capsa_proxy {
 	capsa_identity id;
@@ -26,6 +47,7 @@ struct capsa_proxy {
 	capsa_store *reader; /* the handlers' connection, under reader_mu */
 	pthread_mutex_t reader_mu;
 	capsa_http_server *srv;
+	struct proxy_witnesses *witnesses;
 	size_t counter_grants, counter_reencryptions, counter_revocations, counter_refusals;
 };
 
@@ -58,6 +80,10 @@ json_t *proxy_b64(const uint8_t *data, size_t len);
 void proxy_post_grant(void *arg, const capsa_http_request *req, capsa_http_response *resp);
 void proxy_post_reencrypt(void *arg, const capsa_http_request *req, capsa_http_response *resp);
 void proxy_post_revoke(void *arg, const capsa_http_request *req, capsa_http_response *resp);
+
+/* Starts submitting checkpoints to the witnesses added (none: nothing); stops and frees them. */
+capsa_status proxy_witnesses_start(capsa_proxy *p) CAPSA_MUST_CHECK;
+void proxy_witnesses_free(capsa_proxy *p);
 
 /* Reads a grant through the handlers' connection. */
 capsa_status proxy_grant_get(capsa_proxy *p, const uint8_t id[CAPSA_GRANT_ID_BYTES],
