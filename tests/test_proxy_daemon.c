@@ -237,6 +237,7 @@ typedef struct grant_spec {
 	int signer;
 	const node *wrap_to;  /* NULL: the proxy it is for */
 	int kfrag;            /* 0: the index's; else which kfrag (1..3) travels */
+	size_t kfrag_len;     /* 0: the whole wrapped kfrag; else only its first bytes travel (and are hashed) */
 } grant_spec;
 
 /* A grant request for |n|; |*statement| (may be NULL) gets the statement text. */
@@ -255,9 +256,10 @@ static char *grant_body(const node *n, const grant_spec *s, char **statement)
 	g.recipient = recs[ALICE];
 	CHECK_OK(capsa_proxy_kfrag_wrap(wrapped, &kfs[(s->kfrag ? s->kfrag : s->index) - 1],
 	                                s->wrap_to ? &s->wrap_to->key : &n->key, g.grant_id, g.content_id));
-	SHA256(wrapped, sizeof wrapped, g.kfrag_hash);
+	size_t wrapped_len = s->kfrag_len ? s->kfrag_len : sizeof wrapped;
+	SHA256(wrapped, wrapped_len, g.kfrag_hash);
 	CHECK_OK(capsa_proxy_grant_format(&text, &len, &g));
-	char *body = envelope(text, len, s->signer, "kfrag", b64(wrapped, sizeof wrapped));
+	char *body = envelope(text, len, s->signer, "kfrag", b64(wrapped, wrapped_len));
 	if (statement != NULL)
 		*statement = text;
 	else
@@ -505,13 +507,18 @@ static void test_grant_refusals(void)
 	       "index 1 carrying kfrag 2");
 	reply_clear(&r);
 	s.kfrag = 0;
+	s.kfrag_len = CAPSA_PROXY_KFRAG_WRAP_BYTES - 1;
+	expect(&r, &nodes[0], "/v1/grants", grant_body(&nodes[0], &s, NULL), 422, "bad-kfrag",
+	       "a signed grant whose wrapped kfrag is 487 bytes");
+	reply_clear(&r);
+	s.kfrag_len = 0;
 	expect(&r, &nodes[0], "/v1/grants", strdup("{\"statement\": "), 400, "bad-request", "garbage JSON");
 	reply_clear(&r);
 	expect(&r, &nodes[0], "/v1/grants", strdup("[1, 2]"), 400, "bad-request", "a JSON array");
 	reply_clear(&r);
 	{
 		char *body = envelope("hello\n", 6, OWNER, "kfrag", json_string("AAAA"));
-		expect(&r, &nodes[0], "/v1/grants", body, 400, "bad-request", "a kfrag that is not 488 bytes");
+		expect(&r, &nodes[0], "/v1/grants", body, 400, "bad-request", "a statement that is none, a short kfrag");
 		reply_clear(&r);
 		uint8_t zero[CAPSA_PROXY_KFRAG_WRAP_BYTES] = {0};
 		body = envelope("hello\n", 6, OWNER, "kfrag", b64(zero, sizeof zero));
@@ -662,6 +669,15 @@ static void test_reencrypt_refusals(void)
 		reply_clear(&r);
 	}
 	expect(&r, &nodes[1], "/v1/reencrypt", strdup("{\"statement\": 1}"), 400, "bad-request", "garbage");
+	reply_clear(&r);
+	expect(&r, &nodes[1], "/v1/reencrypt",
+	       envelope("hello\n", 6, ALICE, "capsules", json_pack("[o]", b64(capsule, sizeof capsule))), 400,
+	       "bad-request", "a statement that is none");
+	CHECK(strcmp(json_str(r.json, "detail"), "the statement is not a re-encryption request") == 0);
+	reply_clear(&r);
+	expect(&r, &nodes[1], "/v1/revoke", envelope("hello\n", 6, OWNER, NULL, NULL), 400, "bad-request",
+	       "a revocation that is none");
+	CHECK(strcmp(json_str(r.json, "detail"), "the statement is not a revocation") == 0);
 	reply_clear(&r);
 }
 
