@@ -37,7 +37,7 @@ check "the proxy answers" curl -sf -m 5 -o /dev/null "$url/healthz"
 # A burst far longer than the time it takes to kill: the kill lands inside it.
 mkdir r
 "$burst" grant "$url" 20000 r >burst.txt 2>burst.err & bpid=$!
-for _ in $(seq 400); do [ "$(receipts)" -ge 100 ] && break; sleep 0.02; done
+for _ in $(seq 1500); do [ "$(receipts)" -ge 100 ] && break; sleep 0.02; done # at most 30 s
 stop_proxy KILL
 timeout 60 tail --pid="$bpid" -f /dev/null; wait "$bpid"; brc=$?; bpid=""
 acked=$(receipts)
