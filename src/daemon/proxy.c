@@ -214,7 +214,7 @@ static capsa_status entry_bundle(capsa_proxy *p, uint64_t first, unsigned count,
  */
 static capsa_status build_tile(capsa_proxy *p, const capsa_tile *t, uint64_t size, uint8_t **out, size_t *len)
 {
-	unsigned have = capsa_tile_width(size, t->entries ? 0 : 8 * t->level, t->index);
+	unsigned have = capsa_tile_width(size, t->entries ? 0 : t->level, t->index); /* the tile level, not the node level */
 	capsa_tile now = *t;
 
 	if (have == 0 || t->width > have)

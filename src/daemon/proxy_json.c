@@ -45,6 +45,32 @@ static bool b64_fixed(uint8_t *out, size_t want, const char *s)
 	return ok;
 }
 
+/*
+ * Decodes canonical base64 of 1 to |max| bytes into a fresh buffer: a wrapped
+ * kfrag of the wrong length is the grant check's to refuse (bad-kfrag, after
+ * the proxy line and the signature), not the envelope's.
+ */
+static bool b64_any(uint8_t **out, size_t *out_len, size_t max, const char *s)
+{
+	size_t len = strlen(s), pad = 0, want;
+
+	*out = NULL;
+	*out_len = 0;
+	if (len == 0 || len % 4 != 0 || len > 4 * ((max + 2) / 3))
+		return false;
+	pad = (s[len - 1] == '=') + (s[len - 2] == '=');
+	want = len / 4 * 3 - pad;
+	if (want == 0 || want > max || (*out = malloc(want)) == NULL)
+		return false;
+	if (!b64_fixed(*out, want, s)) {
+		free(*out);
+		*out = NULL;
+		return false;
+	}
+	*out_len = want;
+	return true;
+}
+
 static bool take_capsules(proxy_envelope *env, json_t *arr, const char **why)
 {
 	size_t n = json_array_size(arr);
@@ -91,12 +117,11 @@ bool proxy_envelope_parse(proxy_envelope *env, const uint8_t *body, size_t len, 
 	}
 	if (want_kfrag) {
 		kf = json_object_get(env->json, "kfrag");
-		if ((s = json_string_value(kf)) == NULL || (env->kfrag = malloc(CAPSA_PROXY_KFRAG_WRAP_BYTES)) == NULL ||
-		    !b64_fixed(env->kfrag, CAPSA_PROXY_KFRAG_WRAP_BYTES, s)) {
-			*why = "\"kfrag\" is not base64 of a wrapped kfrag";
+		if ((s = json_string_value(kf)) == NULL ||
+		    !b64_any(&env->kfrag, &env->kfrag_len, 4 * CAPSA_PROXY_KFRAG_WRAP_BYTES, s)) {
+			*why = "\"kfrag\" is not base64";
 			return false;
 		}
-		env->kfrag_len = CAPSA_PROXY_KFRAG_WRAP_BYTES;
 	}
 	return !want_capsules || take_capsules(env, json_object_get(env->json, "capsules"), why);
 }

@@ -178,9 +178,10 @@ void proxy_post_reencrypt(void *arg, const capsa_http_request *req, capsa_http_r
 		proxy_refuse(p, resp, CAPSA_PROBLEM_INTERNAL, NULL);
 		return;
 	}
-	if (!proxy_envelope_parse(&env, req->body, req->body_len, false, true, &why) ||
-	    capsa_proxy_reencrypt_parse(r, env.statement, env.statement_len) != CAPSA_OK)
+	if (!proxy_envelope_parse(&env, req->body, req->body_len, false, true, &why))
 		problem = CAPSA_PROBLEM_BAD_REQUEST;
+	else if (capsa_proxy_reencrypt_parse(r, env.statement, env.statement_len) != CAPSA_OK)
+		why = "the statement is not a re-encryption request", problem = CAPSA_PROBLEM_BAD_REQUEST;
 	else if (strcmp(r->proxy, p->party) != 0)
 		problem = CAPSA_PROBLEM_WRONG_PROXY;
 	else if (capsa_proxy_verify(env.signature, env.statement, env.statement_len, &r->requester) != CAPSA_OK)
@@ -233,9 +234,10 @@ void proxy_post_revoke(void *arg, const capsa_http_request *req, capsa_http_resp
 	capsa_status st;
 	char id[2 * CAPSA_GRANT_ID_BYTES + 1];
 
-	if (!proxy_envelope_parse(&env, req->body, req->body_len, false, false, &why) ||
-	    capsa_proxy_revoke_parse(&r, env.statement, env.statement_len) != CAPSA_OK)
+	if (!proxy_envelope_parse(&env, req->body, req->body_len, false, false, &why))
 		problem = CAPSA_PROBLEM_BAD_REQUEST;
+	else if (capsa_proxy_revoke_parse(&r, env.statement, env.statement_len) != CAPSA_OK)
+		why = "the statement is not a revocation", problem = CAPSA_PROBLEM_BAD_REQUEST;
 	else if (strcmp(r.proxy, p->party) != 0)
 		problem = CAPSA_PROBLEM_WRONG_PROXY;
 	else if ((st = grant_owner(p, r.grant_id, &owner)) != CAPSA_OK)
