@@ -5,7 +5,7 @@
 # replayed request, an expired grant and a grant past its use limit refused;
 # a grant re-published from the owner's record to a fresh proxy;
 # a revoked grant refused by every proxy; bare-URL warnings; receipts checked
-# offline; the log audited, and an edit of a log row in proxy.db caught by
+# offline; a witness cosigning a proxy's checkpoints; the log audited, and an edit of a log row in proxy.db caught by
 # audit verify; kill -9 of a proxy during a burst of grants loses no
 # acknowledged grant and its log stays consistent with an earlier checkpoint.
 # capsa-test: net
@@ -17,8 +17,10 @@ trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null
 # start_proxy N: serves proxy N (DIR pN) on a free port; sets url[N], key[N], pid[N].
 declare -A url key pid
 start_proxy() {
-	rm -f "p$1/port"
-	"$CAPSA" proxy serve --listen 127.0.0.1:0 --data "p$1" --quiet 2>>"p$1.log" &
+	local n=$1; shift
+	set -- "$n" "$@"
+	rm -f "p$n/port"
+	"$CAPSA" proxy serve --listen 127.0.0.1:0 --data "p$n" --quiet "${@:2}" 2>>"p$n.log" &
 	pid[$1]=$!
 	pids+=($!)
 	for _ in $(seq 200); do [ -s "p$1/port" ] && break; sleep 0.05; done
@@ -170,6 +172,25 @@ check "the log verifies after kill -9" "$CAPSA" audit verify --proxy "$(spec 2)"
 check "the restarted log is usable" grant_to -t 1 --proxy "$(spec 2)"
 check "and consistent with the checkpoint from before" \
 	"$CAPSA" audit verify --proxy "$(spec 2)" --since p2.checkpoint -o p2.next
+
+# A witness: proxy 3 submits its checkpoints; audit verify --witness requires the cosignature.
+"$CAPSA" witness serve --listen 127.0.0.1:0 --data w --log "$("$CAPSA" proxy id --data p3 --log-key)" 2>w.log &
+pids+=($!)
+for _ in $(seq 200); do [ -s w/port ] && break; sleep 0.05; done
+wkey=$("$CAPSA" witness id --data w)
+kill "${pid[3]}"; wait "${pid[3]}" 2>/dev/null
+start_proxy 3 --witness "http://127.0.0.1:$(cat w/port)#$wkey"
+list_proxies
+check "a grant on the witnessed proxy" grant_to -t 1 --proxy "$(spec 3)"
+for _ in $(seq 100); do
+	"$CAPSA" audit verify --proxy "$(spec 3)" --witness "$wkey" >/dev/null 2>&1 && break
+	sleep 0.05
+done
+check "its checkpoint is cosigned by the witness" "$CAPSA" audit verify --proxy "$(spec 3)" --witness "$wkey" -o p3.cosigned
+check "the checkpoint carries the cosignature line" grep -q "^— ${wkey%%+*} " p3.cosigned
+check "a receipt after that carries it too" open_as alice.txt --proxy "$(spec 3)" --receipts receipts
+expect_exit 2 "a witness key that is not a cosignature key is refused" \
+	"$CAPSA" proxy serve --listen 127.0.0.1:0 --data pw --witness "http://127.0.0.1:1#$("$CAPSA" proxy id --data p3 --log-key)"
 
 # An edit of a log row in the SQLite file is caught.
 kill "${pid[3]}"; wait "${pid[3]}" 2>/dev/null

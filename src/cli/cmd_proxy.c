@@ -19,7 +19,7 @@ static const char help[] =
 	"SYNOPSIS\n"
 	"     capsa proxy serve --listen ADDR:PORT --data DIR [--config FILE] [--check] [--origin NAME]\n"
 	"                       [--tls-cert FILE --tls-key FILE] [--max-connections N] [--per-ip N]\n"
-	"                       [--timeout SECONDS] [--max-body BYTES] [--quiet]\n"
+	"                       [--timeout SECONDS] [--max-body BYTES] [--quiet] [--witness URL#VKEY ...]\n"
 	"     capsa proxy id --data DIR [--origin NAME] [--log-key]\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -34,7 +34,11 @@ static const char help[] =
 	"     answered, and every answer carries its receipt (c2sp.org/tlog-proof).\n"
 	"     The log is served at /v1/log/ as c2sp.org/tlog-tiles; its checkpoints\n"
 	"     are signed with the proxy's Ed25519 key. GET /healthz and /metrics\n"
-	"     (Prometheus) are built in.\n"
+	"     (Prometheus) are built in. With --witness, each new checkpoint is sent\n"
+	"     to every witness (c2sp.org/tlog-witness) with a consistency proof; the\n"
+	"     cosignatures that verify against the witness's vkey are kept with the\n"
+	"     checkpoint and served with it and in later receipts. A witness that is\n"
+	"     down or refuses holds nothing up.\n"
 	"\n"
 	"     The state is DIR: identity (0600, made on first start), proxy.db\n"
 	"     (SQLite, WAL, synchronous=FULL: nothing is answered before it is on\n"
@@ -43,7 +47,8 @@ static const char help[] =
 	"\n"
 	"     --config FILE reads options from FILE, one \"name value\" a line (the\n"
 	"     long option names without dashes: listen, data, origin, tls-cert,\n"
-	"     tls-key, max-connections, per-ip, timeout, max-body, quiet yes|no),\n"
+	"     tls-key, max-connections, per-ip, timeout, max-body, quiet yes|no,\n"
+	"     witness, which may repeat),\n"
 	"     with # comments; options on the command line win. The whole\n"
 	"     configuration is checked before anything is served; --check only\n"
 	"     checks it (and the state directory) and exits.\n"
@@ -64,6 +69,7 @@ static const char help[] =
 	"     --timeout SECONDS      idle time before a connection is closed (default 30)\n"
 	"     --max-body BYTES       the largest request body (default 1048576)\n"
 	"     --quiet                no access log on standard error\n"
+	"     --witness URL#VKEY     a witness and its cosignature vkey (capsa witness id); repeatable\n"
 	"     -h, --help             show this help\n"
 	"\n";
 
@@ -73,11 +79,27 @@ static const char help_tail[] =
 	"     capsa proxy serve --listen 127.0.0.1:7301 --data p1\n"
 	"     echo \"http://127.0.0.1:7301#$(capsa proxy id --data p1 | head -n1)\" >> proxies\n";
 
+#define MAX_WITNESSES 16
+
 struct proxy_args {
 	char *opt[10]; /* by option index below; malloc'd when read from a config file */
 	bool from_file[10];
 	bool check, log_key_only;
+	char *witnesses[MAX_WITNESSES];
+	bool witness_from_file[MAX_WITNESSES];
+	size_t num_witnesses;
 };
+
+static int add_witness(struct proxy_args *a, char *spec, bool from_file)
+{
+	if (a->num_witnesses == MAX_WITNESSES) {
+		fprintf(stderr, "capsa proxy serve: more than %d witnesses\n", MAX_WITNESSES);
+		return CLI_EXIT_USAGE;
+	}
+	a->witness_from_file[a->num_witnesses] = from_file;
+	a->witnesses[a->num_witnesses++] = spec;
+	return 0;
+}
 
 enum { O_LISTEN, O_DATA, O_ORIGIN, O_CERT, O_KEY, O_MAXCONN, O_PERIP, O_TIMEOUT, O_MAXBODY, O_QUIET };
 static const char *const names[] = {"listen", "data",   "origin",  "tls-cert", "tls-key",
@@ -90,6 +112,10 @@ static int config_line(struct proxy_args *a, const char *file, size_t n, char *l
 	if (value == NULL)
 		goto bad;
 	*value++ = '\0';
+	if (strcmp(line, "witness") == 0) {
+		char *spec = strdup(value);
+		return spec == NULL ? CLI_EXIT_FAIL : add_witness(a, spec, true);
+	}
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		if (strcmp(line, names[i]) != 0)
 			continue;
@@ -193,7 +219,14 @@ static int serve(const struct proxy_args *a)
 		capsa_http_server_free(srv);
 		return CLI_EXIT_IO;
 	}
-	if (a->check) {
+	for (size_t i = 0; rc == 0 && i < a->num_witnesses; i++)
+		if (capsa_proxy_witness(p, a->witnesses[i], err, sizeof err) != CAPSA_OK) {
+			fprintf(stderr, "capsa proxy serve: %s\n", err);
+			rc = CLI_EXIT_USAGE;
+		}
+	if (rc != 0) {
+		/* a bad --witness: nothing served */
+	} else if (a->check) {
 		fputs("capsa proxy serve: configuration ok\n", stderr);
 		rc = 0;
 	} else if (capsa_proxy_register(p, srv) != CAPSA_OK || capsa_http_server_start(srv, err, sizeof err) != CAPSA_OK) {
@@ -242,6 +275,7 @@ static int parse(struct proxy_args *a, int argc, char **argv)
 		{"max-body", required_argument, NULL, O_MAXBODY},  {"quiet", no_argument, NULL, O_QUIET},
 		{"config", required_argument, NULL, 'c'},          {"check", no_argument, NULL, 'k'},
 		{"log-key", no_argument, NULL, 'L'},               {"help", no_argument, NULL, 'h'},
+		{"witness", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0}};
 	const char *config = NULL;
 	int c;
@@ -256,6 +290,10 @@ static int parse(struct proxy_args *a, int argc, char **argv)
 			a->check = true;
 		else if (c == 'L')
 			a->log_key_only = true;
+		else if (c == 'W') {
+			if (add_witness(a, optarg, false) != 0)
+				return CLI_EXIT_USAGE;
+		}
 		else if (c == 'h')
 			return -1;
 		else
@@ -291,6 +329,9 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; i < sizeof a.opt / sizeof *a.opt; i++)
 		if (a.from_file[i])
 			free(a.opt[i]);
+	for (size_t i = 0; i < a.num_witnesses; i++)
+		if (a.witness_from_file[i])
+			free(a.witnesses[i]);
 	return rc == -1 ? 0 : rc;
 }
 
