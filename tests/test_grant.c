@@ -15,23 +15,6 @@
 
 #include "check.h"
 
-typedef struct buf {
-	uint8_t *data;
-	size_t len;
-} buf;
-
-static capsa_status buf_sink(void *arg, const uint8_t *data, size_t len)
-{
-	buf *b = arg;
-	uint8_t *p = realloc(b->data, b->len + len + 1);
-	if (p == NULL)
-		return CAPSA_ERR_NOMEM;
-	b->data = p;
-	if (len > 0)
-		memcpy(b->data + b->len, data, len);
-	b->len += len;
-	return CAPSA_OK;
-}
 
 enum { OWNER, ALICE, BOB, NUM_IDS };
 static capsa_identity ids[NUM_IDS];
@@ -39,15 +22,15 @@ static capsa_recipient recs[NUM_IDS];
 static uint8_t plaintext[40000];
 
 /* Seals |plaintext| with |owner| (NULL: none) and x25519 recipients |nrec| (from BOB). */
-static buf seal(const capsa_identity *owner, size_t nrec)
+static check_buf seal(const capsa_identity *owner, size_t nrec)
 {
 	capsa_route_key route = {CAPSA_UMBRAL_STANZA_TYPE, owner};
 	capsa_seal_opts o = {.threads = 1, .plaintext_len = sizeof plaintext, .recipients = &recs[BOB],
 	                     .num_recipients = nrec, .routes = &route, .num_routes = owner ? 1 : 0};
 	capsa_seal *s = NULL;
-	buf out = {0};
+	check_buf out = {0};
 
-	CHECK_OK(capsa_seal_new(&s, &o, buf_sink, &out));
+	CHECK_OK(capsa_seal_new(&s, &o, check_buf_sink, &out));
 	CHECK_OK(capsa_seal_write(s, plaintext, sizeof plaintext));
 	CHECK_OK(capsa_seal_finish(s));
 	capsa_seal_free(s);
@@ -55,17 +38,17 @@ static buf seal(const capsa_identity *owner, size_t nrec)
 }
 
 /* Opens |file| with |id| and optionally cfrags; returns the status, and checks the plaintext |pt| on OK. */
-static capsa_status open_expect(const buf *file, const capsa_identity *id, const capsa_cfrag_file *cfrags, size_t n,
+static capsa_status open_expect(const check_buf *file, const capsa_identity *id, const capsa_cfrag_file *cfrags, size_t n,
                                 capsa_grant_report *rep, const uint8_t *pt, size_t pt_len)
 {
 	capsa_umbral_route route = {cfrags, n, rep};
 	capsa_route_key rk = {CAPSA_UMBRAL_STANZA_TYPE, &route};
 	capsa_unlock u = {.identities = id, .num_identities = 1, .route_keys = &rk, .num_route_keys = cfrags ? 1 : 0};
 	capsa_open *o = NULL;
-	buf out = {0};
+	check_buf out = {0};
 	capsa_status st;
 
-	CHECK_OK(capsa_open_new(&o, &u, 1, buf_sink, &out));
+	CHECK_OK(capsa_open_new(&o, &u, 1, check_buf_sink, &out));
 	st = capsa_open_write(o, file->data, file->len);
 	if (st == CAPSA_OK)
 		st = capsa_open_finish(o);
@@ -78,7 +61,7 @@ static capsa_status open_expect(const buf *file, const capsa_identity *id, const
 	return st;
 }
 
-static capsa_status open_with(const buf *file, const capsa_identity *id, const capsa_cfrag_file *cfrags, size_t n,
+static capsa_status open_with(const check_buf *file, const capsa_identity *id, const capsa_cfrag_file *cfrags, size_t n,
                               capsa_grant_report *rep)
 {
 	return open_expect(file, id, cfrags, n, rep, plaintext, sizeof plaintext);
@@ -97,7 +80,7 @@ static void make_keys(void)
 }
 
 /* Grants |file| to |to| M of N and re-encrypts every kfrag. */
-static void grant_and_reencrypt(capsa_cfrag_file *cf, const buf *file, size_t to, size_t m, size_t n)
+static void grant_and_reencrypt(capsa_cfrag_file *cf, const check_buf *file, size_t to, size_t m, size_t n)
 {
 	capsa_kfrag_file kf[8];
 	capsa_grant_report rep;
@@ -112,7 +95,7 @@ static void grant_and_reencrypt(capsa_cfrag_file *cf, const buf *file, size_t to
 
 static void test_owner(void)
 {
-	buf owned = seal(&ids[OWNER], 0), both = seal(&ids[OWNER], 1), plain = seal(NULL, 1);
+	check_buf owned = seal(&ids[OWNER], 0), both = seal(&ids[OWNER], 1), plain = seal(NULL, 1);
 	capsa_header_info info;
 
 	CHECK_STATUS(open_with(&owned, &ids[OWNER], NULL, 0, NULL), CAPSA_OK);
@@ -142,7 +125,7 @@ static void test_owner(void)
 
 static void test_subsets(void)
 {
-	buf file = seal(&ids[OWNER], 0);
+	check_buf file = seal(&ids[OWNER], 0);
 	capsa_cfrag_file cf[3], two[2];
 	capsa_grant_report rep;
 
@@ -175,7 +158,7 @@ static void test_subsets(void)
 
 static void test_forged(void)
 {
-	buf file = seal(&ids[OWNER], 0);
+	check_buf file = seal(&ids[OWNER], 0);
 	capsa_cfrag_file cf[3], bad[2];
 	capsa_grant_report rep;
 
@@ -216,7 +199,7 @@ static void test_forged(void)
 
 static void test_mismatch(void)
 {
-	buf file = seal(&ids[OWNER], 0), other = seal(&ids[OWNER], 0);
+	check_buf file = seal(&ids[OWNER], 0), other = seal(&ids[OWNER], 0);
 	capsa_cfrag_file cf[3], cf_grant2[3], cf_other[3], cf_bob[3], mix[2];
 	capsa_kfrag_file kf[3];
 	capsa_cfrag_file out;
@@ -256,7 +239,7 @@ static void test_mismatch(void)
 /* A header modified after sealing: the owner's grant authenticates it first. */
 static void test_tampered_header(void)
 {
-	buf file = seal(&ids[OWNER], 1);
+	check_buf file = seal(&ids[OWNER], 1);
 	capsa_kfrag_file kf[2];
 	capsa_header_info info;
 
@@ -275,7 +258,7 @@ static void test_tampered_header(void)
 
 static void test_files(void)
 {
-	buf file = seal(&ids[OWNER], 0);
+	check_buf file = seal(&ids[OWNER], 0);
 	capsa_kfrag_file kf[2], kp;
 	capsa_cfrag_file cf, cp;
 	capsa_grant_report rep;
@@ -324,7 +307,7 @@ static void test_files(void)
 
 static void test_stanza_parse(void)
 {
-	buf file = seal(&ids[OWNER], 0);
+	check_buf file = seal(&ids[OWNER], 0);
 	capsa_umbral_stanza s;
 	uint8_t body[CAPSA_UMBRAL_STANZA_BODY_BYTES], cid[CAPSA_CONTENT_ID_BYTES] = {0};
 	capsa_umbral_secret_key sk;
@@ -353,7 +336,7 @@ static void test_stanza_parse(void)
 /* The random-access reader takes the same route. */
 static void test_reader(void)
 {
-	buf file = seal(&ids[OWNER], 0);
+	check_buf file = seal(&ids[OWNER], 0);
 	capsa_cfrag_file cf[3];
 	capsa_grant_report rep;
 	capsa_umbral_route route = {cf + 1, 2, &rep};
@@ -406,7 +389,7 @@ static void test_vectors(void)
 	uint8_t *file = slurp("capsa/umbral-grant.capsa", &flen), *b;
 	char name[64];
 	uint8_t pattern[300];
-	buf fb;
+	check_buf fb;
 
 	for (size_t i = 0; i < sizeof pattern; i++)
 		pattern[i] = (uint8_t)((7 * i + 3) % 251);
@@ -418,7 +401,7 @@ static void test_vectors(void)
 		CHECK_OK(capsa_cfrag_file_parse(&cf[i], b, len));
 		free(b);
 	}
-	fb = (buf){file, flen};
+	fb = (check_buf){file, flen};
 	for (int i = 0; i < 3 && n == 1; i++) {
 		pair[0] = cf[i];
 		pair[1] = cf[(i + 1) % 3];

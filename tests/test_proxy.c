@@ -20,23 +20,6 @@
 #include "check.h"
 #include "crypto/crypto.h"
 
-typedef struct buf {
-	uint8_t *data;
-	size_t len;
-} buf;
-
-static capsa_status buf_sink(void *arg, const uint8_t *data, size_t len)
-{
-	buf *b = arg;
-	uint8_t *p = realloc(b->data, b->len + len + 1);
-	if (p == NULL)
-		return CAPSA_ERR_NOMEM;
-	b->data = p;
-	if (len > 0)
-		memcpy(b->data + b->len, data, len);
-	b->len += len;
-	return CAPSA_OK;
-}
 
 enum { OWNER, ALICE, BOB, PROXY1, PROXY2, NUM_IDS };
 static capsa_identity ids[NUM_IDS];
@@ -568,7 +551,7 @@ static void test_signatures(void)
 
 /* ---- Real grants: kfrag wrap, accept, re-encryption ------------------------- */
 
-static buf sealed;
+static check_buf sealed;
 static capsa_kfrag_file kfs[3];
 static uint8_t content_id[CAPSA_CONTENT_ID_BYTES];
 static const uint8_t grant_id[CAPSA_GRANT_ID_BYTES] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -579,7 +562,7 @@ static void seal_and_grant(void)
 	capsa_seal_opts o = {.threads = 1, .plaintext_len = sizeof plaintext, .routes = &route, .num_routes = 1};
 	capsa_seal *s = NULL;
 
-	CHECK_OK(capsa_seal_new(&s, &o, buf_sink, &sealed));
+	CHECK_OK(capsa_seal_new(&s, &o, check_buf_sink, &sealed));
 	CHECK_OK(capsa_seal_write(s, plaintext, sizeof plaintext));
 	CHECK_OK(capsa_seal_finish(s));
 	capsa_seal_free(s);
@@ -835,10 +818,10 @@ static void test_reencrypt_capsule(void)
 		capsa_route_key rk = {CAPSA_UMBRAL_STANZA_TYPE, &route};
 		capsa_unlock u = {.identities = &ids[ALICE], .num_identities = 1, .route_keys = &rk, .num_route_keys = 1};
 		capsa_open *op = NULL;
-		buf out = {0};
+		check_buf out = {0};
 
 		check_context("open with cfrags %d,%d", i, (i + 1) % 3);
-		CHECK_OK(capsa_open_new(&op, &u, 1, buf_sink, &out));
+		CHECK_OK(capsa_open_new(&op, &u, 1, check_buf_sink, &out));
 		CHECK_OK(capsa_open_write(op, sealed.data, sealed.len));
 		CHECK_OK(capsa_open_finish(op));
 		CHECK(out.len == sizeof plaintext && memcmp(out.data, plaintext, sizeof plaintext) == 0);

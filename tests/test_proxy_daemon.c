@@ -34,26 +34,9 @@ static capsa_identity ids[NUM_IDS];
 static capsa_recipient recs[NUM_IDS];
 static char parties[NUM_IDS][CAPSA_PARTY_ID_HEXLEN + 1];
 
-typedef struct buf {
-	uint8_t *data;
-	size_t len;
-} buf;
-
-static capsa_status buf_sink(void *arg, const uint8_t *data, size_t len)
-{
-	buf *b = arg;
-	uint8_t *p = realloc(b->data, b->len + len + 1);
-	if (p == NULL)
-		return CAPSA_ERR_NOMEM;
-	b->data = p;
-	if (len > 0)
-		memcpy(b->data + b->len, data, len);
-	b->len += len;
-	return CAPSA_OK;
-}
 
 static uint8_t plaintext[3000];
-static buf sealed;
+static check_buf sealed;
 static capsa_kfrag_file kfs[3];
 static uint8_t content_id[CAPSA_CONTENT_ID_BYTES];
 static uint8_t capsule[CAPSA_UMBRAL_CAPSULE_BYTES];
@@ -384,7 +367,7 @@ static void setup(void)
 		capsa_party_id(parties[i], ids[i].ed25519_public);
 	}
 	CHECK_OK(capsa_random(plaintext, sizeof plaintext));
-	CHECK_OK(capsa_seal_new(&s, &o, buf_sink, &sealed));
+	CHECK_OK(capsa_seal_new(&s, &o, check_buf_sink, &sealed));
 	CHECK_OK(capsa_seal_write(s, plaintext, sizeof plaintext));
 	CHECK_OK(capsa_seal_finish(s));
 	capsa_seal_free(s);
@@ -578,8 +561,8 @@ static bool open_with(const capsa_cfrag_file *a, const capsa_cfrag_file *b)
 	capsa_route_key rk = {CAPSA_UMBRAL_STANZA_TYPE, &route};
 	capsa_unlock u = {.identities = &ids[ALICE], .num_identities = 1, .route_keys = &rk, .num_route_keys = 1};
 	capsa_open *op = NULL;
-	buf out = {0};
-	bool ok = capsa_open_new(&op, &u, 1, buf_sink, &out) == CAPSA_OK &&
+	check_buf out = {0};
+	bool ok = capsa_open_new(&op, &u, 1, check_buf_sink, &out) == CAPSA_OK &&
 	          capsa_open_write(op, sealed.data, sealed.len) == CAPSA_OK && capsa_open_finish(op) == CAPSA_OK &&
 	          out.len == sizeof plaintext && memcmp(out.data, plaintext, sizeof plaintext) == 0;
 	capsa_open_free(op);

@@ -110,3 +110,17 @@ bool vector_has_flag(const json_t *obj, const char *key, const char *flag)
 	return false;
 }
 #endif
+
+capsa_status check_buf_sink(void *arg, const uint8_t *data, size_t len)
+{
+	check_buf *b = arg;
+	uint8_t *p = realloc(b->data, b->len + len + 1);
+
+	if (p == NULL)
+		return CAPSA_ERR_NOMEM;
+	b->data = p;
+	if (len > 0)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	return CAPSA_OK;
+}

@@ -45,6 +45,13 @@ json_t *vector_load(const char *rel);
  */
 uint8_t *vector_hex(const json_t *obj, const char *key, size_t *len);
 #endif
+/* A growing buffer, and a capsa sink that appends to it (the plaintext of an open, say). */
+typedef struct check_buf {
+	uint8_t *data; /* malloc'd, one spare byte; free() */
+	size_t len;
+} check_buf;
+capsa_status check_buf_sink(void *arg, const uint8_t *data, size_t len);
+
 /* Decodes a hex C string. Returns NULL on bad hex. */
 uint8_t *hex_decode(const char *hex, size_t *len);
 #if CAPSA_WITH_JSON
