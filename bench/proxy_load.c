@@ -94,7 +94,7 @@ static char *body(const capsa_identity *me, const char *party, const uint8_t gra
 	SHA256(capsule, sizeof capsule, r.items[0].capsule_hash);
 	if (capsa_proxy_reencrypt_format(&text, &len, &r) != CAPSA_OK)
 		return NULL;
-	json_array_append_new(caps, cli_net_b64(capsule, sizeof capsule));
+	json_array_append_new(caps, capsa_json_b64(capsule, sizeof capsule));
 	out = cli_net_envelope(text, len, me, "capsules", caps);
 	free(text);
 	return out;

@@ -49,35 +49,6 @@ void cli_net_proxies_clear(cli_proxies *ps)
 	ps->num = 0;
 }
 
-json_t *cli_net_b64(const uint8_t *data, size_t len)
-{
-	char *s = malloc(4 * ((len + 2) / 3) + 1);
-	json_t *j;
-
-	if (s == NULL)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)s, data, (int)len);
-	j = json_string(s);
-	free(s);
-	return j;
-}
-
-bool cli_net_b64_fixed(uint8_t *out, size_t want, const json_t *j)
-{
-	const char *s = json_string_value(j);
-	size_t len = s != NULL ? strlen(s) : 0;
-	unsigned char *buf;
-	bool ok;
-
-	if (s == NULL || len != 4 * ((want + 2) / 3) || (buf = malloc(len)) == NULL)
-		return false;
-	ok = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len) >= (int)want;
-	if (ok)
-		memcpy(out, buf, want);
-	free(buf);
-	return ok;
-}
-
 char *cli_net_envelope(const char *statement, size_t len, const capsa_identity *id, const char *extra_key,
                        json_t *extra)
 {
@@ -89,7 +60,7 @@ char *cli_net_envelope(const char *statement, size_t len, const capsa_identity *
 		json_decref(extra);
 		return NULL;
 	}
-	o = json_pack("{s:s%, s:o}", "statement", statement, len, "signature", cli_net_b64(sig, sizeof sig));
+	o = json_pack("{s:s%, s:o}", "statement", statement, len, "signature", capsa_json_b64(sig, sizeof sig));
 	if (o != NULL && extra_key != NULL)
 		json_object_set_new(o, extra_key, extra);
 	else

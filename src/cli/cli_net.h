@@ -11,6 +11,7 @@
 #include <capsa/proxy.h>
 
 #include "client/http_client.h"
+#include "client/json_b64.h"
 #include "client/proxy_peer.h"
 
 /* The proxies named by --proxy and --proxies. */
@@ -44,10 +45,6 @@ capsa_http_call *cli_net_post(const cli_proxies *ps, const char *route, cli_net_
                               const capsa_http_client_opts *opts);
 void cli_net_calls_free(capsa_http_call *calls, size_t n);
 
-/* Base64 of |data| as a JSON string. */
-json_t *cli_net_b64(const uint8_t *data, size_t len);
-/* Decodes the base64 JSON string |j| of exactly |want| bytes; false otherwise. */
-bool cli_net_b64_fixed(uint8_t *out, size_t want, const json_t *j);
 
 /*
  * A proxy's answer: on a 2xx with a JSON object, returns it (json_decref);

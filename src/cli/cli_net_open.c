@@ -48,7 +48,7 @@ static const char *take_cfrag(struct gather *g, const capsa_proxy_peer *peer, co
 	capsa_cfrag_file *cf = &g->cfrags[g->num];
 	const char *bad;
 
-	if (item == NULL || !cli_net_b64_fixed(bytes, sizeof bytes, json_object_get(item, "cfrag")) ||
+	if (item == NULL || !capsa_b64_exact(bytes, sizeof bytes, json_string_value(json_object_get(item, "cfrag"))) ||
 	    capsa_cfrag_file_parse(cf, bytes, sizeof bytes) != CAPSA_OK)
 		return "no cfrag in the answer";
 	if (capsa_grant_verify_cfrag(cf, g->stanza, NULL) != CAPSA_OK)
@@ -97,7 +97,7 @@ static char *reencrypt_body(const capsa_identity *me, const capsa_proxy_peer *pe
 	memcpy(r.items[0].content_id, s->content_id, CAPSA_CONTENT_ID_BYTES);
 	SHA256(capsule, sizeof capsule, r.items[0].capsule_hash);
 	if (capsa_proxy_reencrypt_format(&text, &len, &r) == CAPSA_OK && (caps = json_array()) != NULL) {
-		json_array_append_new(caps, cli_net_b64(capsule, sizeof capsule));
+		json_array_append_new(caps, capsa_json_b64(capsule, sizeof capsule));
 		body = cli_net_envelope(text, len, me, "capsules", caps);
 	}
 	free(text);

@@ -10,6 +10,7 @@
 #include <capsa/keys.h>
 #include <capsa/proxy.h>
 
+#include "client/json_b64.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/proxy.h"
@@ -73,8 +74,6 @@ void proxy_refuse(capsa_proxy *p, capsa_http_response *resp, capsa_proxy_problem
 /* Answers |status| with the JSON object |o| (taken). */
 void proxy_reply(capsa_http_response *resp, int status, json_t *o);
 
-/* Base64 (standard, padded) of |data| as a JSON string. */
-json_t *proxy_b64(const uint8_t *data, size_t len);
 
 /* The handlers of the three signed requests (proxy_requests.c). */
 void proxy_post_grant(void *arg, const capsa_http_request *req, capsa_http_response *resp);

@@ -4,46 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/json_b64.h"
 #include "daemon/proxy_internal.h"
-
-json_t *proxy_b64(const uint8_t *data, size_t len)
-{
-	char *s = malloc(4 * ((len + 2) / 3) + 1);
-	json_t *j;
-
-	if (s == NULL)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)s, data, (int)len);
-	j = json_string(s);
-	free(s);
-	return j;
-}
-
-/*
- * Decodes canonical base64 of exactly |want| bytes. EVP_DecodeBlock alone is
- * lax (it skips blanks, keeps padding bytes); the re-encoding must give back
- * the very input.
- */
-static bool b64_fixed(uint8_t *out, size_t want, const char *s)
-{
-	size_t len = strlen(s), enc_len = 4 * ((want + 2) / 3);
-	unsigned char *buf, *again;
-	bool ok;
-
-	if (len != enc_len || want == 0)
-		return false;
-	buf = malloc(len);
-	again = malloc(len + 1);
-	ok = buf != NULL && again != NULL && EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len) >= (int)want;
-	if (ok) {
-		EVP_EncodeBlock(again, buf, (int)want);
-		ok = memcmp(again, s, len) == 0;
-		memcpy(out, buf, want);
-	}
-	free(buf);
-	free(again);
-	return ok;
-}
 
 /*
  * Decodes canonical base64 of 1 to |max| bytes into a fresh buffer: a wrapped
@@ -62,7 +24,7 @@ static bool b64_any(uint8_t **out, size_t *out_len, size_t max, const char *s)
 	want = len / 4 * 3 - pad;
 	if (want == 0 || want > max || (*out = malloc(want)) == NULL)
 		return false;
-	if (!b64_fixed(*out, want, s)) {
+	if (!capsa_b64_exact(*out, want, s)) {
 		free(*out);
 		*out = NULL;
 		return false;
@@ -83,7 +45,7 @@ static bool take_capsules(proxy_envelope *env, json_t *arr, const char **why)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const char *s = json_string_value(json_array_get(arr, i));
-		if (s == NULL || !b64_fixed(env->capsules[i], CAPSA_UMBRAL_CAPSULE_BYTES, s)) {
+		if (s == NULL || !capsa_b64_exact(env->capsules[i], CAPSA_UMBRAL_CAPSULE_BYTES, s)) {
 			*why = "a capsule is not base64 of 105 bytes";
 			return false;
 		}
@@ -111,7 +73,7 @@ bool proxy_envelope_parse(proxy_envelope *env, const uint8_t *body, size_t len, 
 	}
 	env->statement = json_string_value(st);
 	env->statement_len = json_string_length(st);
-	if (!b64_fixed(env->signature, sizeof env->signature, json_string_value(sig))) {
+	if (!capsa_b64_exact(env->signature, sizeof env->signature, json_string_value(sig))) {
 		*why = "\"signature\" is not base64 of 64 bytes";
 		return false;
 	}

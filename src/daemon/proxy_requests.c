@@ -155,7 +155,7 @@ static void reencrypt_answer(capsa_http_response *resp, const capsa_proxy_reencr
 		capsa_cfrag_file_serialize(bytes, &cfs[i]);
 		capsa_hex_encode(id, r->items[i].grant_id, CAPSA_GRANT_ID_BYTES);
 		json_array_append_new(items, json_pack("{s:s, s:o, s:I, s:o}", "grant", id, "cfrag",
-		                                       proxy_b64(bytes, sizeof bytes), "index",
+		                                       capsa_json_b64(bytes, sizeof bytes), "index",
 		                                       (json_int_t)op->results[i].index, "receipt",
 		                                       receipt_json(&op->results[i])));
 	}
