@@ -11,6 +11,7 @@ and the check of a cosignature (c2sp.org/tlog-cosignature, 0x04).
 """
 import base64, hashlib, struct, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 def b64(b): return base64.b64encode(b).decode()
 def key_id(name, typ, pub): return hashlib.sha256(name.encode() + b"\n" + bytes([typ]) + pub).digest()[:4]
@@ -36,7 +37,7 @@ def subproof(m, h, whole):
 
 def keys(seed_hex):
     sk = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(seed_hex))
-    return sk, sk.public_key().public_bytes_raw()
+    return sk, sk.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)  # Debian 12's cryptography 38 has no public_bytes_raw
 
 def checkpoint(seed_hex, origin, label, size):
     sk, pub = keys(seed_hex)
