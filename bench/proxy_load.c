@@ -11,7 +11,6 @@
  * Prints one JSON object.
  */
 #include <curl/curl.h>
-#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -74,30 +73,6 @@ static void *client(void *arg)
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	return NULL;
-}
-
-static char *body(const capsa_identity *me, const char *party, const uint8_t grant[16], const capsa_umbral_stanza *s)
-{
-	capsa_proxy_reencrypt r = {.num_items = 1};
-	uint8_t capsule[CAPSA_UMBRAL_CAPSULE_BYTES];
-	char *text = NULL, *out;
-	size_t len;
-	json_t *caps = json_array();
-
-	memcpy(r.proxy, party, sizeof r.proxy);
-	capsa_identity_recipient(&r.requester, me);
-	if (cli_net_nonce(r.nonce, &r.time) != 0)
-		return NULL;
-	capsa_umbral_capsule_to_bytes(capsule, &s->capsule);
-	memcpy(r.items[0].grant_id, grant, 16);
-	memcpy(r.items[0].content_id, s->content_id, CAPSA_CONTENT_ID_BYTES);
-	SHA256(capsule, sizeof capsule, r.items[0].capsule_hash);
-	if (capsa_proxy_reencrypt_format(&text, &len, &r) != CAPSA_OK)
-		return NULL;
-	json_array_append_new(caps, capsa_json_b64(capsule, sizeof capsule));
-	out = cli_net_envelope(text, len, me, "capsules", caps);
-	free(text);
-	return out;
 }
 
 struct local {
@@ -195,7 +170,7 @@ int main(int argc, char **argv)
 	l.bodies = calloc(n, sizeof *l.bodies);
 	l.latency_ms = calloc(n, sizeof *l.latency_ms);
 	for (size_t i = 0; i < n; i++)
-		if ((l.bodies[i] = body(&me, party, grant, &s)) == NULL)
+		if ((l.bodies[i] = cli_net_reencrypt_body(&me, party, grant, &s)) == NULL)
 			return 1;
 	l.n = n;
 	double start = now_s();

@@ -188,7 +188,13 @@ for _ in $(seq 100); do
 done
 check "its checkpoint is cosigned by the witness" "$CAPSA" audit verify --proxy "$(spec 3)" --witness "$wkey" -o p3.cosigned
 check "the checkpoint carries the cosignature line" grep -q "^— ${wkey%%+*} " p3.cosigned
-check "a receipt after that carries it too" open_as alice.txt --proxy "$(spec 3)" --receipts receipts
+check "an open through the witnessed proxy" open_as alice.txt --proxy "$(spec 3)" --receipts receipts
+for _ in $(seq 100); do
+	"$CAPSA" audit verify --proxy "$(spec 3)" --witness "$wkey" >/dev/null 2>&1 && break
+	sleep 0.05
+done
+check "the checkpoint after the open is cosigned too" "$CAPSA" audit verify --proxy "$(spec 3)" --witness "$wkey" -o p3.cosigned2
+check "and is a newer one" [ "$(sed -n 2p p3.cosigned2)" -gt "$(sed -n 2p p3.cosigned)" ]
 expect_exit 2 "a witness key that is not a cosignature key is refused" \
 	"$CAPSA" proxy serve --listen 127.0.0.1:0 --data pw --witness "http://127.0.0.1:1#$("$CAPSA" proxy id --data p3 --log-key)"
 

@@ -1,5 +1,5 @@
 /* What the network verbs share (cli_net.h). */
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,4 +158,29 @@ capsa_http_call *cli_net_post(const cli_proxies *ps, const char *route, cli_net_
 		return calls;
 	cli_net_calls_free(calls, ps->num);
 	return NULL;
+}
+
+char *cli_net_reencrypt_body(const capsa_identity *me, const char *party, const uint8_t *grant_id,
+                             const capsa_umbral_stanza *s)
+{
+	capsa_proxy_reencrypt r = {.num_items = 1};
+	uint8_t capsule[CAPSA_UMBRAL_CAPSULE_BYTES];
+	char *text = NULL, *body = NULL;
+	size_t len;
+	json_t *caps;
+
+	memcpy(r.proxy, party, sizeof r.proxy);
+	capsa_identity_recipient(&r.requester, me);
+	if (cli_net_nonce(r.nonce, &r.time) != 0)
+		return NULL;
+	capsa_umbral_capsule_to_bytes(capsule, &s->capsule);
+	memcpy(r.items[0].grant_id, grant_id, CAPSA_GRANT_ID_BYTES);
+	memcpy(r.items[0].content_id, s->content_id, CAPSA_CONTENT_ID_BYTES);
+	SHA256(capsule, sizeof capsule, r.items[0].capsule_hash);
+	if (capsa_proxy_reencrypt_format(&text, &len, &r) == CAPSA_OK && (caps = json_array()) != NULL) {
+		json_array_append_new(caps, capsa_json_b64(capsule, sizeof capsule));
+		body = cli_net_envelope(text, len, me, "capsules", caps);
+	}
+	free(text);
+	return body;
 }

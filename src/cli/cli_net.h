@@ -53,6 +53,14 @@ void cli_net_calls_free(capsa_http_call *calls, size_t n);
  */
 json_t *cli_net_answer(const capsa_http_call *call, capsa_proxy_problem *problem, char *why, size_t why_len);
 
+/*
+ * The body of a re-encryption request to the proxy with party id |party|:
+ * one item, |s|'s capsule under |grant_id|, a fresh nonce, signed by |me|
+ * (malloc'd), or NULL.
+ */
+char *cli_net_reencrypt_body(const capsa_identity *me, const char *party, const uint8_t *grant_id,
+                             const capsa_umbral_stanza *s);
+
 /* A fresh nonce and the current time for a statement. */
 int cli_net_nonce(uint8_t nonce[CAPSA_PROXY_NONCE_BYTES], uint64_t *now);
 

@@ -79,31 +79,6 @@ static bool on_done(void *arg, capsa_http_call *call, size_t i)
 	return g->num > 0 && g->num >= g->need;
 }
 
-static char *reencrypt_body(const capsa_identity *me, const capsa_proxy_peer *peer, const uint8_t *grant_id,
-                            const capsa_umbral_stanza *s)
-{
-	capsa_proxy_reencrypt r = {.num_items = 1};
-	uint8_t capsule[CAPSA_UMBRAL_CAPSULE_BYTES];
-	char *text = NULL, *body = NULL;
-	size_t len;
-	json_t *caps;
-
-	memcpy(r.proxy, peer->party, sizeof r.proxy);
-	capsa_identity_recipient(&r.requester, me);
-	if (cli_net_nonce(r.nonce, &r.time) != 0)
-		return NULL;
-	capsa_umbral_capsule_to_bytes(capsule, &s->capsule);
-	memcpy(r.items[0].grant_id, grant_id, CAPSA_GRANT_ID_BYTES);
-	memcpy(r.items[0].content_id, s->content_id, CAPSA_CONTENT_ID_BYTES);
-	SHA256(capsule, sizeof capsule, r.items[0].capsule_hash);
-	if (capsa_proxy_reencrypt_format(&text, &len, &r) == CAPSA_OK && (caps = json_array()) != NULL) {
-		json_array_append_new(caps, capsa_json_b64(capsule, sizeof capsule));
-		body = cli_net_envelope(text, len, me, "capsules", caps);
-	}
-	free(text);
-	return body;
-}
-
 struct ask {
 	const capsa_identity *me;
 	struct gather *g;
@@ -112,7 +87,7 @@ struct ask {
 static char *ask_body(void *arg, size_t i)
 {
 	struct ask *a = arg;
-	return reencrypt_body(a->me, &a->g->ps->peers[i], a->g->grant_id, a->g->stanza);
+	return cli_net_reencrypt_body(a->me, a->g->ps->peers[i].party, a->g->grant_id, a->g->stanza);
 }
 
 static int ask(const capsa_identity *me, struct gather *g)
