@@ -71,53 +71,10 @@ char *cli_net_envelope(const char *statement, size_t len, const capsa_identity *
 	return body;
 }
 
-json_t *cli_net_answer(const capsa_http_call *call, capsa_proxy_problem *problem, char *why, size_t why_len)
-{
-	json_t *j;
-	const char *type, *detail;
-
-	*problem = CAPSA_PROBLEM_NONE;
-	if (call->outcome != CAPSA_HTTP_DONE) {
-		snprintf(why, why_len, "%s", call->error[0] ? call->error : capsa_http_outcome_str(call->outcome));
-		return NULL;
-	}
-	j = call->response != NULL ? json_loadb((const char *)call->response, call->response_len, 0, NULL) : NULL;
-	if (call->status >= 200 && call->status < 300 && json_is_object(j))
-		return j;
-	type = json_string_value(json_object_get(j, "type"));
-	detail = json_string_value(json_object_get(j, "detail"));
-	*problem = capsa_proxy_problem_from_type(type);
-	if (*problem != CAPSA_PROBLEM_NONE)
-		snprintf(why, why_len, "%s%s%s", capsa_proxy_problem_name(*problem), detail ? ": " : "", detail ? detail : "");
-	else
-		snprintf(why, why_len, "HTTP %ld%s%s", call->status, type ? " " : "", type ? type : "");
-	json_decref(j);
-	return NULL;
-}
-
 int cli_net_nonce(uint8_t nonce[CAPSA_PROXY_NONCE_BYTES], uint64_t *now)
 {
 	*now = (uint64_t)time(NULL);
 	return capsa_random(nonce, CAPSA_PROXY_NONCE_BYTES) == CAPSA_OK ? 0 : CLI_EXIT_FAIL;
-}
-
-const char *cli_net_check_receipt(const capsa_proxy_peer *peer, const json_t *receipt, capsa_proxy_event_type type,
-                                  const uint8_t grant_id[CAPSA_GRANT_ID_BYTES], uint64_t *index)
-{
-	const char *text = json_string_value(receipt);
-	capsa_proxy_event e;
-	capsa_status st;
-
-	if (text == NULL)
-		return "no receipt";
-	st = capsa_proxy_receipt_verify(&e, NULL, index, text, strlen(text), &peer->key);
-	if (st == CAPSA_ERR_SIGNATURE)
-		return "receipt not signed by the pinned key";
-	if (st != CAPSA_OK)
-		return "receipt does not verify";
-	if (e.type != type || memcmp(e.grant_id, grant_id, CAPSA_GRANT_ID_BYTES) != 0)
-		return "receipt for another event";
-	return NULL;
 }
 
 bool cli_net_grant_id(uint8_t out[CAPSA_GRANT_ID_BYTES], const char *s)
@@ -160,27 +117,34 @@ capsa_http_call *cli_net_post(const cli_proxies *ps, const char *route, cli_net_
 	return NULL;
 }
 
-char *cli_net_reencrypt_body(const capsa_identity *me, const char *party, const uint8_t *grant_id,
-                             const capsa_umbral_stanza *s)
+char *cli_net_reencrypt_body(const capsa_identity *me, const char *party, const uint8_t (*grant_ids)[CAPSA_GRANT_ID_BYTES],
+                             const capsa_umbral_stanza *s, size_t n)
 {
-	capsa_proxy_reencrypt r = {.num_items = 1};
+	capsa_proxy_reencrypt *r = calloc(1, sizeof *r);
 	uint8_t capsule[CAPSA_UMBRAL_CAPSULE_BYTES];
 	char *text = NULL, *body = NULL;
 	size_t len;
-	json_t *caps;
+	json_t *caps = json_array();
 
-	memcpy(r.proxy, party, sizeof r.proxy);
-	capsa_identity_recipient(&r.requester, me);
-	if (cli_net_nonce(r.nonce, &r.time) != 0)
-		return NULL;
-	capsa_umbral_capsule_to_bytes(capsule, &s->capsule);
-	memcpy(r.items[0].grant_id, grant_id, CAPSA_GRANT_ID_BYTES);
-	memcpy(r.items[0].content_id, s->content_id, CAPSA_CONTENT_ID_BYTES);
-	SHA256(capsule, sizeof capsule, r.items[0].capsule_hash);
-	if (capsa_proxy_reencrypt_format(&text, &len, &r) == CAPSA_OK && (caps = json_array()) != NULL) {
+	if (r == NULL || caps == NULL || n == 0 || n > CAPSA_PROXY_MAX_ITEMS || cli_net_nonce(r->nonce, &r->time) != 0)
+		goto out;
+	r->num_items = n;
+	memcpy(r->proxy, party, sizeof r->proxy);
+	capsa_identity_recipient(&r->requester, me);
+	for (size_t i = 0; i < n; i++) {
+		capsa_umbral_capsule_to_bytes(capsule, &s[i].capsule);
+		memcpy(r->items[i].grant_id, grant_ids[i], CAPSA_GRANT_ID_BYTES);
+		memcpy(r->items[i].content_id, s[i].content_id, CAPSA_CONTENT_ID_BYTES);
+		SHA256(capsule, sizeof capsule, r->items[i].capsule_hash);
 		json_array_append_new(caps, capsa_json_b64(capsule, sizeof capsule));
-		body = cli_net_envelope(text, len, me, "capsules", caps);
 	}
+	if (capsa_proxy_reencrypt_format(&text, &len, r) == CAPSA_OK) {
+		body = cli_net_envelope(text, len, me, "capsules", caps);
+		caps = NULL;
+	}
+out:
+	json_decref(caps);
 	free(text);
+	free(r);
 	return body;
 }

@@ -12,6 +12,7 @@
 
 #include "client/http_client.h"
 #include "client/json_b64.h"
+#include "client/proxy_answer.h"
 #include "client/proxy_peer.h"
 
 /* The proxies named by --proxy and --proxies. */
@@ -47,26 +48,15 @@ void cli_net_calls_free(capsa_http_call *calls, size_t n);
 
 
 /*
- * A proxy's answer: on a 2xx with a JSON object, returns it (json_decref);
- * otherwise NULL with a description of the failure in |why| (the problem
- * name and detail, or the transport error) and the problem in |*problem|.
- */
-json_t *cli_net_answer(const capsa_http_call *call, capsa_proxy_problem *problem, char *why, size_t why_len);
-
-/*
  * The body of a re-encryption request to the proxy with party id |party|:
- * one item, |s|'s capsule under |grant_id|, a fresh nonce, signed by |me|
- * (malloc'd), or NULL.
+ * |n| items (1 to CAPSA_PROXY_MAX_ITEMS), the capsule of |s[i]| under
+ * |grant_ids[i]|, a fresh nonce, signed by |me| (malloc'd), or NULL.
  */
-char *cli_net_reencrypt_body(const capsa_identity *me, const char *party, const uint8_t *grant_id,
-                             const capsa_umbral_stanza *s);
+char *cli_net_reencrypt_body(const capsa_identity *me, const char *party, const uint8_t (*grant_ids)[CAPSA_GRANT_ID_BYTES],
+                             const capsa_umbral_stanza *s, size_t n);
 
 /* A fresh nonce and the current time for a statement. */
 int cli_net_nonce(uint8_t nonce[CAPSA_PROXY_NONCE_BYTES], uint64_t *now);
-
-/* Checks a receipt: signed by |peer|, an event of |type| for |grant_id|. Returns NULL or why not. */
-const char *cli_net_check_receipt(const capsa_proxy_peer *peer, const json_t *receipt, capsa_proxy_event_type type,
-                                  const uint8_t grant_id[CAPSA_GRANT_ID_BYTES], uint64_t *index);
 
 /* Parses a grant id (32 hex characters). */
 bool cli_net_grant_id(uint8_t out[CAPSA_GRANT_ID_BYTES], const char *s);

@@ -55,9 +55,9 @@ static bool accepted(const capsa_proxy_peer *peer, const capsa_http_call *call, 
 {
 	capsa_proxy_problem problem;
 	char why[512];
-	json_t *j = cli_net_answer(call, &problem, why, sizeof why);
-	const char *bad = j != NULL ? cli_net_check_receipt(peer, json_object_get(j, "receipt"), CAPSA_EVENT_GRANT,
-	                                                    grant_id, NULL)
+	json_t *j = capsa_proxy_answer(call, &problem, why, sizeof why);
+	const char *bad = j != NULL ? capsa_proxy_answer_receipt(json_object_get(j, "receipt"), &peer->key,
+	                                                         CAPSA_EVENT_GRANT, grant_id, NULL)
 	                            : why;
 
 	if (bad == NULL)

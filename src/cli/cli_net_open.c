@@ -43,20 +43,12 @@ static void save_receipt(const struct gather *g, const capsa_proxy_peer *peer, c
 /* One proxy's answer: a verified cfrag and receipt, or why not. */
 static const char *take_cfrag(struct gather *g, const capsa_proxy_peer *peer, const json_t *j)
 {
-	json_t *item = json_array_get(json_object_get(j, "items"), 0);
-	uint8_t bytes[CAPSA_CFRAG_FILE_BYTES];
 	capsa_cfrag_file *cf = &g->cfrags[g->num];
-	const char *bad;
+	const char *receipt, *bad = capsa_proxy_answer_cfrag(j, 0, &peer->key, g->grant_id, g->stanza, cf, &receipt);
 
-	if (item == NULL || !capsa_b64_exact(bytes, sizeof bytes, json_string_value(json_object_get(item, "cfrag"))) ||
-	    capsa_cfrag_file_parse(cf, bytes, sizeof bytes) != CAPSA_OK)
-		return "no cfrag in the answer";
-	if (capsa_grant_verify_cfrag(cf, g->stanza, NULL) != CAPSA_OK)
-		return "forged cfrag: it fails its proof";
-	if ((bad = cli_net_check_receipt(peer, json_object_get(item, "receipt"), CAPSA_EVENT_REENCRYPT, g->grant_id,
-	                                 NULL)) != NULL)
+	if (bad != NULL)
 		return bad;
-	save_receipt(g, peer, json_string_value(json_object_get(item, "receipt")));
+	save_receipt(g, peer, receipt);
 	if (g->num == 0)
 		g->need = cf->threshold;
 	g->names[g->num++] = peer->url;
@@ -68,7 +60,7 @@ static bool on_done(void *arg, capsa_http_call *call, size_t i)
 	struct gather *g = arg;
 	capsa_proxy_problem problem;
 	char why[512];
-	json_t *j = cli_net_answer(call, &problem, why, sizeof why);
+	json_t *j = capsa_proxy_answer(call, &problem, why, sizeof why);
 	const char *bad = j != NULL ? take_cfrag(g, &g->ps->peers[i], j) : why;
 
 	if (bad != NULL)
@@ -87,7 +79,8 @@ struct ask {
 static char *ask_body(void *arg, size_t i)
 {
 	struct ask *a = arg;
-	return cli_net_reencrypt_body(a->me, a->g->ps->peers[i].party, a->g->grant_id, a->g->stanza);
+	return cli_net_reencrypt_body(a->me, a->g->ps->peers[i].party, (const uint8_t(*)[CAPSA_GRANT_ID_BYTES])a->g->grant_id,
+	                              a->g->stanza, 1);
 }
 
 static int ask(const capsa_identity *me, struct gather *g)

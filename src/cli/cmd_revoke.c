@@ -75,9 +75,10 @@ static size_t report(const struct revoke_args *a, const capsa_http_call *calls)
 	for (size_t i = 0; i < a->proxies.num; i++) {
 		capsa_proxy_problem problem;
 		char why[512];
-		json_t *j = cli_net_answer(&calls[i], &problem, why, sizeof why);
-		const char *bad = j != NULL ? cli_net_check_receipt(&a->proxies.peers[i], json_object_get(j, "receipt"),
-		                                                    CAPSA_EVENT_REVOKE, a->grant_id, NULL)
+		json_t *j = capsa_proxy_answer(&calls[i], &problem, why, sizeof why);
+		const char *bad = j != NULL ? capsa_proxy_answer_receipt(json_object_get(j, "receipt"),
+		                                                         &a->proxies.peers[i].key, CAPSA_EVENT_REVOKE,
+		                                                         a->grant_id, NULL)
 		                            : why;
 		printf("  %s %s%s%s\n", bad == NULL ? "confirmed" : "failed   ", a->proxies.peers[i].url, bad ? ": " : "",
 		       bad ? bad : "");
