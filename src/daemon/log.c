@@ -12,13 +12,29 @@
 
 #include "daemon/log.h"
 
+/*
+ * The writer keeps the tree nodes it wrote or read in a direct-mapped cache:
+ * the receipts of a batch and the next appends share most of their paths.
+ * It writes through, so a cached node is the stored one. A node undone with
+ * its op's savepoint (or its batch) may stay cached, but the tree reads only
+ * nodes that are complete at its current size, and an undone node becomes
+ * complete again only by the append that stores (and caches) it anew.
+ */
+#define LOG_NODE_CACHE_BITS 12
+
+struct log_node {
+	uint64_t key; /* 0: empty */
+	uint8_t hash[CAPSA_TLOG_HASH_BYTES];
+};
+
 struct capsa_log {
 	capsa_store *store;
+	struct log_node nodes[1 << LOG_NODE_CACHE_BITS]; /* the writer's */
 	char *origin;
 	uint8_t seed[32];
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t work, done;
+	pthread_cond_t work;
 	capsa_log_op *queue;
 	bool stopping;
 	uint64_t size;      /* committed */
@@ -41,6 +57,43 @@ static void interior_hash(uint8_t out[32], const uint8_t left[32], const uint8_t
 	SHA256(buf, sizeof buf, out);
 }
 
+/* The cache slot of node (|level|, |index|), and its key there. */
+static struct log_node *node_slot(capsa_log *log, unsigned level, uint64_t index, uint64_t *key)
+{
+	*key = (index << 6 | level) + 1; /* levels are below 64, indexes below 2^57 */
+	return &log->nodes[(*key * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - LOG_NODE_CACHE_BITS)];
+}
+
+/* The writer's node reader (capsa_tlog_get_node), through the cache. */
+static capsa_status get_node(void *arg, unsigned level, uint64_t index, uint8_t out[CAPSA_TLOG_HASH_BYTES])
+{
+	capsa_log *log = arg;
+	uint64_t key;
+	struct log_node *n = node_slot(log, level, index, &key);
+	capsa_status st;
+
+	if (n->key == key) {
+		memcpy(out, n->hash, CAPSA_TLOG_HASH_BYTES);
+		return CAPSA_OK;
+	}
+	if ((st = capsa_store_node_get(log->store, level, index, out)) == CAPSA_OK) {
+		n->key = key;
+		memcpy(n->hash, out, CAPSA_TLOG_HASH_BYTES);
+	}
+	return st;
+}
+
+static capsa_status put_node(capsa_log *log, unsigned level, uint64_t index, const uint8_t hash[CAPSA_TLOG_HASH_BYTES])
+{
+	uint64_t key;
+	struct log_node *n = node_slot(log, level, index, &key);
+	capsa_status st = capsa_store_node_put(log->store, level, index, hash);
+
+	n->key = st == CAPSA_OK ? key : 0;
+	memcpy(n->hash, hash, CAPSA_TLOG_HASH_BYTES);
+	return st;
+}
+
 /* Stores entry |index| and every node it completes. */
 static capsa_status append_entry(capsa_log *log, const char *entry, size_t len)
 {
@@ -51,12 +104,12 @@ static capsa_status append_entry(capsa_log *log, const char *entry, size_t len)
 	if (st == CAPSA_OK)
 		st = capsa_tlog_leaf_hash(hash, entry, len);
 	if (st == CAPSA_OK)
-		st = capsa_store_node_put(log->store, 0, index, hash);
+		st = put_node(log, 0, index, hash);
 	for (unsigned level = 1; st == CAPSA_OK && ((index + 1) & ((UINT64_C(1) << level) - 1)) == 0; level++) {
 		uint64_t parent = ((index + 1) >> level) - 1;
-		if ((st = capsa_store_node_get(log->store, level - 1, 2 * parent, left)) == CAPSA_OK) {
+		if ((st = get_node(log, level - 1, 2 * parent, left)) == CAPSA_OK) {
 			interior_hash(hash, left, hash);
-			st = capsa_store_node_put(log->store, level, parent, hash);
+			st = put_node(log, level, parent, hash);
 		}
 	}
 	if (st == CAPSA_OK)
@@ -74,7 +127,7 @@ static capsa_status sign_checkpoint(capsa_log *log, uint64_t size, char **note)
 	if (size == 0)
 		SHA256((const uint8_t *)"", 0, root);
 	else
-		st = capsa_tlog_root(root, size, capsa_store_get_node, log->store);
+		st = capsa_tlog_root(root, size, get_node, log);
 	if (st == CAPSA_OK)
 		st = capsa_checkpoint_format(&body, &body_len, log->origin, size, root, NULL, 0);
 	if (st == CAPSA_OK)
@@ -86,18 +139,29 @@ static capsa_status sign_checkpoint(capsa_log *log, uint64_t size, char **note)
 /* The receipt of entry |index| under the committed checkpoint. */
 static capsa_status make_receipt(capsa_log *log, capsa_log_result *r)
 {
-	uint8_t path[CAPSA_TLOG_MAX_PROOF][CAPSA_TLOG_HASH_BYTES], *entry = NULL;
-	size_t n = 0, entry_len = 0;
-	capsa_status st = capsa_store_entry_get(log->store, r->index, &entry, &entry_len);
+	uint8_t path[CAPSA_TLOG_MAX_PROOF][CAPSA_TLOG_HASH_BYTES];
+	size_t n = 0;
+	capsa_status st = CAPSA_OK;
 
+	if (r->entry == NULL) { /* an entry of an earlier batch */
+		uint8_t *e = NULL;
+		st = capsa_store_entry_get(log->store, r->index, &e, &r->entry_len);
+		r->entry = (char *)e;
+	}
 	if (st == CAPSA_OK)
-		st = capsa_tlog_inclusion_proof(path, &n, r->index, log->size, capsa_store_get_node, log->store);
+		st = capsa_tlog_inclusion_proof(path, &n, r->index, log->size, get_node, log);
 	if (st == CAPSA_OK)
-		st = capsa_tlog_proof_format(&r->receipt, &r->receipt_len, entry, entry_len, r->index,
+		st = capsa_tlog_proof_format(&r->receipt, &r->receipt_len, (const uint8_t *)r->entry, r->entry_len, r->index,
 		                             (const uint8_t(*)[CAPSA_TLOG_HASH_BYTES])path, n, log->checkpoint,
 		                             strlen(log->checkpoint));
-	free(entry);
 	return st;
+}
+
+/* Forgets the results of an op that did not happen. */
+static void drop_results(capsa_log_op *op)
+{
+	capsa_log_op_clear(op);
+	op->existed = false;
 }
 
 /* ---- The ops ------------------------------------------------------------------- */
@@ -117,9 +181,14 @@ static capsa_status add_event(capsa_log *log, capsa_log_op *op, capsa_proxy_even
 		memcpy(e.owner, g->owner_party, sizeof e.owner);
 	if (party != NULL)
 		memcpy(e.party, party, sizeof e.party);
-	op->results[op->num_results].index = log->pending;
-	if ((st = capsa_proxy_event_format(&text, &len, &e)) == CAPSA_OK && (st = append_entry(log, text, len)) == CAPSA_OK)
+	capsa_log_result *r = &op->results[op->num_results];
+	r->index = log->pending;
+	if ((st = capsa_proxy_event_format(&text, &len, &e)) == CAPSA_OK && (st = append_entry(log, text, len)) == CAPSA_OK) {
+		r->entry = text;
+		r->entry_len = len;
 		op->num_results++;
+		return CAPSA_OK;
+	}
 	free(text);
 	return st;
 }
@@ -177,7 +246,7 @@ static capsa_proxy_problem reencrypt_refusal(const capsa_store_grant *g, const c
 
 static capsa_status use_nonce(capsa_log *log, capsa_log_op *op, const uint8_t nonce[CAPSA_PROXY_NONCE_BYTES])
 {
-	capsa_status st = capsa_store_nonce_use(log->store, op->signer, nonce, op->now + CAPSA_PROXY_NONCE_TTL, op->now);
+	capsa_status st = capsa_store_nonce_use(log->store, op->signer, nonce, op->now + CAPSA_PROXY_NONCE_TTL);
 
 	if (st == CAPSA_ERR_EXISTS) {
 		op->problem = CAPSA_PROBLEM_REPLAY;
@@ -203,21 +272,21 @@ static capsa_status do_reencrypt(capsa_log *log, capsa_log_op *op)
 	return st == CAPSA_ERR_NO_MATCH ? CAPSA_OK : st;
 }
 
+/* Revocation is idempotent: a revoked grant answers with its revocation whatever the nonce, so a retry succeeds. */
 static capsa_status do_revoke(capsa_log *log, capsa_log_op *op)
 {
 	capsa_store_grant g;
-	capsa_status st = use_nonce(log, op, op->revoke->nonce);
+	capsa_status st = load_grant(log, op, op->revoke->grant_id, &g);
 
-	if (st != CAPSA_OK || op->problem != CAPSA_PROBLEM_NONE)
-		return st;
-	if ((st = load_grant(log, op, op->revoke->grant_id, &g)) != CAPSA_OK)
+	if (st != CAPSA_OK)
 		return st == CAPSA_ERR_NO_MATCH ? CAPSA_OK : st;
 	if (strcmp(g.owner_party, op->signer) != 0) {
 		op->problem = CAPSA_PROBLEM_BAD_SIGNATURE; /* the handler checked the owner's key already */
 	} else if (g.status == CAPSA_GRANT_REVOKED) {
 		op->existed = true;
 		op->results[op->num_results++].index = g.revoke_entry;
-	} else if ((st = capsa_store_grant_revoke(log->store, g.id, log->pending)) == CAPSA_OK) {
+	} else if ((st = use_nonce(log, op, op->revoke->nonce)) == CAPSA_OK && op->problem == CAPSA_PROBLEM_NONE &&
+	           (st = capsa_store_grant_revoke(log->store, g.id, log->pending)) == CAPSA_OK) {
 		st = add_event(log, op, CAPSA_EVENT_REVOKE, &g, NULL);
 	}
 	capsa_store_grant_clear(&g);
@@ -263,8 +332,7 @@ static capsa_status apply(capsa_log *log, capsa_log_op *op)
 	if (st != CAPSA_OK || op->problem != CAPSA_PROBLEM_NONE) {
 		capsa_store_savepoint_undo(log->store);
 		log->pending = before;
-		op->num_results = 0;
-		op->existed = false;
+		drop_results(op);
 	}
 	capsa_store_savepoint_release(log->store);
 	return st;
@@ -276,7 +344,7 @@ static capsa_status apply(capsa_log *log, capsa_log_op *op)
 static bool commit_batch(capsa_log *log, capsa_log_op *batch)
 {
 	char *note = NULL;
-	bool ok = capsa_store_begin(log->store) == CAPSA_OK;
+	bool ok = capsa_store_begin(log->store) == CAPSA_OK && capsa_store_nonce_prune(log->store, batch->now) == CAPSA_OK;
 
 	log->pending = log->size;
 	for (capsa_log_op *op = batch; ok && op != NULL; op = op->next)
@@ -317,7 +385,7 @@ static void finish_batch(capsa_log *log, capsa_log_op *batch, bool committed)
 	for (capsa_log_op *op = batch; op != NULL; op = op->next) {
 		if (!committed) {
 			op->problem = CAPSA_PROBLEM_INTERNAL;
-			op->num_results = 0;
+			drop_results(op);
 		}
 		for (size_t i = 0; op->problem == CAPSA_PROBLEM_NONE && i < op->num_results; i++)
 			if (make_receipt(log, &op->results[i]) != CAPSA_OK)
@@ -325,10 +393,10 @@ static void finish_batch(capsa_log *log, capsa_log_op *batch, bool committed)
 	}
 	pthread_mutex_lock(&log->mu);
 	for (capsa_log_op *op = batch, *next; op != NULL; op = next) {
-		next = op->next;
+		next = op->next; /* |op| may be gone once its submitter wakes */
 		op->done = true;
+		pthread_cond_signal(op->wake);
 	}
-	pthread_cond_broadcast(&log->done);
 	pthread_mutex_unlock(&log->mu);
 }
 
@@ -373,20 +441,28 @@ void capsa_log_on_commit(capsa_log *log, void (*fn)(void *arg, uint64_t size, co
 
 void capsa_log_submit(capsa_log *log, capsa_log_op *op)
 {
+	pthread_cond_t wake; /* one per op: a batch wakes its submitters, not every waiter */
+
+	pthread_cond_init(&wake, NULL);
 	op->done = false;
+	op->wake = &wake;
 	pthread_mutex_lock(&log->mu);
 	op->next = log->queue;
 	log->queue = op;
 	pthread_cond_signal(&log->work);
 	while (!op->done)
-		pthread_cond_wait(&log->done, &log->mu);
+		pthread_cond_wait(&wake, &log->mu);
 	pthread_mutex_unlock(&log->mu);
+	pthread_cond_destroy(&wake);
 }
 
 void capsa_log_op_clear(capsa_log_op *op)
 {
-	for (size_t i = 0; i < op->num_results; i++)
+	for (size_t i = 0; i < op->num_results; i++) {
 		free(op->results[i].receipt);
+		free(op->results[i].entry);
+		op->results[i] = (capsa_log_result){0};
+	}
 	op->num_results = 0;
 }
 
@@ -442,7 +518,6 @@ capsa_status capsa_log_open(capsa_log **out, capsa_store *store, const char *ori
 	memcpy(log->seed, key->ed25519_seed, sizeof log->seed);
 	pthread_mutex_init(&log->mu, NULL);
 	pthread_cond_init(&log->work, NULL);
-	pthread_cond_init(&log->done, NULL);
 	if ((st = load_state(log)) == CAPSA_OK && pthread_create(&log->thread, NULL, writer, log) != 0)
 		st = CAPSA_ERR_INTERNAL;
 	if (st != CAPSA_OK) {
@@ -468,7 +543,6 @@ void capsa_log_close(capsa_log *log)
 	}
 	pthread_mutex_destroy(&log->mu);
 	pthread_cond_destroy(&log->work);
-	pthread_cond_destroy(&log->done);
 	capsa_wipe(log->seed, sizeof log->seed);
 	free(log->checkpoint);
 	free(log->origin);

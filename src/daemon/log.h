@@ -15,6 +15,7 @@
 #ifndef CAPSA_DAEMON_LOG_H
 #define CAPSA_DAEMON_LOG_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,8 @@ typedef struct capsa_log_result {
 	uint64_t index;
 	char *receipt;
 	size_t receipt_len;
+	char *entry; /* the writer's: the entry it appended, kept for the receipt (NULL: read it back) */
+	size_t entry_len;
 } capsa_log_result;
 
 /* An op. The handler fills the inputs; the writer the outputs. */
@@ -59,6 +62,7 @@ typedef struct capsa_log_op {
 
 	struct capsa_log_op *next; /* the writer's queue */
 	bool done;
+	pthread_cond_t *wake; /* the submitter's, signalled when done */
 } capsa_log_op;
 
 /*
@@ -80,7 +84,7 @@ void capsa_log_on_commit(capsa_log *log, void (*fn)(void *arg, uint64_t size, co
 /* capsa_log_submit queues |op| and waits until the writer has committed (or refused) it. */
 void capsa_log_submit(capsa_log *log, capsa_log_op *op);
 
-/* capsa_log_op_clear frees the receipts of |op|. */
+/* capsa_log_op_clear frees the results of |op|. */
 void capsa_log_op_clear(capsa_log_op *op);
 
 /* capsa_log_size returns the committed size (any thread). */

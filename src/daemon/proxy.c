@@ -73,6 +73,10 @@ capsa_status capsa_proxy_open(capsa_proxy **out, const char *dir, const char *or
 	    (st = capsa_store_open(&writer, dir, err, err_len)) != CAPSA_OK ||
 	    (st = capsa_store_open(&p->reader, dir, err, err_len)) != CAPSA_OK)
 		goto fail;
+	if ((p->grants = grant_cache_new(PROXY_GRANT_CACHE_SLOTS)) == NULL) {
+		st = CAPSA_ERR_NOMEM;
+		goto fail;
+	}
 	if ((st = capsa_log_open(&p->log, writer, p->origin, &p->id)) != CAPSA_OK) {
 		snprintf(err, err_len, "%s/proxy.db: the log does not load (%s)", dir, capsa_status_str(st));
 		goto fail;
@@ -92,6 +96,7 @@ void capsa_proxy_close(capsa_proxy *p)
 	proxy_witnesses_free(p); /* before the log: the witness thread submits to it */
 	capsa_log_close(p->log);
 	capsa_store_close(p->reader);
+	grant_cache_free(p->grants);
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
 	pthread_mutex_destroy(&p->reader_mu);

@@ -6,17 +6,20 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <capsa/keys.h>
 #include <capsa/proxy.h>
 
 #include "client/json_b64.h"
+#include "daemon/grant_cache.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/proxy.h"
 #include "daemon/store.h"
 
 #define PROXY_MAX_WITNESSES 16
+#define PROXY_GRANT_CACHE_SLOTS 1024 /* about 500 KiB of locked memory */
 
 struct proxy_witness {
 	char *url;               /* .../add-checkpoint */
@@ -47,6 +50,7 @@ struct capsa_proxy {
 	capsa_log *log;
 	capsa_store *reader; /* the handlers' connection, under reader_mu */
 	pthread_mutex_t reader_mu;
+	grant_cache *grants; /* the active grants' parsed kfrags */
 	capsa_http_server *srv;
 	struct proxy_witnesses *witnesses;
 	size_t counter_grants, counter_reencryptions, counter_revocations, counter_refusals;
@@ -73,6 +77,8 @@ void proxy_envelope_free(proxy_envelope *env);
 void proxy_refuse(capsa_proxy *p, capsa_http_response *resp, capsa_proxy_problem problem, const char *detail);
 /* Answers |status| with the JSON object |o| (taken). */
 void proxy_reply(capsa_http_response *resp, int status, json_t *o);
+/* Writes |s| (|len| bytes of UTF-8) to |f| as a JSON string. */
+void proxy_json_string(FILE *f, const char *s, size_t len);
 
 
 /* The handlers of the three signed requests (proxy_requests.c). */

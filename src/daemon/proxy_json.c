@@ -116,3 +116,25 @@ void proxy_reply(capsa_http_response *resp, int status, json_t *o)
 	free(text);
 	json_decref(o);
 }
+
+void proxy_json_string(FILE *f, const char *s, size_t len)
+{
+	size_t run = 0; /* bytes since the last one that needed escaping */
+
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		fwrite(s + run, 1, i - run, f);
+		run = i + 1;
+		if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fprintf(f, "\\%c", c);
+	}
+	fwrite(s + run, 1, len - run, f);
+	fputc('"', f);
+}

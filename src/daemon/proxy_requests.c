@@ -5,7 +5,10 @@
  * log's writer, which re-checks it against the store, logs it and commits;
  * only then does the handler answer, with the receipts.
  */
+#include <inttypes.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -102,39 +105,68 @@ out:
 	proxy_envelope_free(&env);
 }
 
+/* The grant of a cache entry, checked against |requester| and the time |t|. */
+static capsa_proxy_problem entry_refusal(const grant_cache_entry *e, const char *requester, uint64_t t)
+{
+	if (e->not_after != 0 && t > e->not_after)
+		return CAPSA_PROBLEM_EXPIRED;
+	if (strcmp(e->recipient_party, requester) != 0)
+		return CAPSA_PROBLEM_NOT_RECIPIENT;
+	return CAPSA_PROBLEM_NONE;
+}
+
+/* Reads a grant from the store into |e|, checked; caches it when only a revocation can change it. */
+static capsa_proxy_problem read_grant(capsa_proxy *p, const uint8_t id[CAPSA_GRANT_ID_BYTES], const char *requester,
+                                      uint64_t t, grant_cache_entry *e)
+{
+	uint64_t epoch = grant_cache_epoch(p->grants);
+	capsa_store_grant g;
+	capsa_proxy_problem problem = CAPSA_PROBLEM_NONE;
+	capsa_status st = proxy_grant_get(p, id, &g);
+
+	if (st != CAPSA_OK)
+		return st == CAPSA_ERR_NO_MATCH ? CAPSA_PROBLEM_UNKNOWN_GRANT : CAPSA_PROBLEM_INTERNAL;
+	memcpy(e->id, g.id, sizeof e->id);
+	memcpy(e->content_id, g.content_id, sizeof e->content_id);
+	memcpy(e->recipient_party, g.recipient_party, sizeof e->recipient_party);
+	e->not_after = g.not_after;
+	if (g.status == CAPSA_GRANT_REVOKED || !g.has_kfrag)
+		problem = CAPSA_PROBLEM_REVOKED;
+	else if ((problem = entry_refusal(e, requester, t)) != CAPSA_PROBLEM_NONE)
+		;
+	else if (g.max_uses != 0 && g.uses >= g.max_uses)
+		problem = CAPSA_PROBLEM_USES_EXHAUSTED;
+	else if (capsa_kfrag_file_parse(&e->kf, g.kfrag, sizeof g.kfrag) != CAPSA_OK)
+		problem = CAPSA_PROBLEM_INTERNAL;
+	else if (g.max_uses == 0)
+		grant_cache_put(p->grants, epoch, e);
+	capsa_store_grant_clear(&g);
+	return problem;
+}
+
 /* The checks of one item before any work (doc/PROTOCOL.md, "Re-encryption", 1 to 6), and its cfrag. */
 static capsa_proxy_problem reencrypt_item(capsa_proxy *p, const capsa_proxy_item *it, const uint8_t *capsule,
                                           const char *requester, uint64_t t, capsa_cfrag_file *cf)
 {
-	capsa_store_grant g;
-	capsa_kfrag_file kf;
-	capsa_proxy_problem problem = CAPSA_PROBLEM_NONE;
+	grant_cache_entry e;
+	capsa_proxy_problem problem;
 	uint8_t h[32];
-	capsa_status st = proxy_grant_get(p, it->grant_id, &g);
 
-	if (st != CAPSA_OK)
-		return st == CAPSA_ERR_NO_MATCH ? CAPSA_PROBLEM_UNKNOWN_GRANT : CAPSA_PROBLEM_INTERNAL;
+	if (grant_cache_get(p->grants, it->grant_id, &e))
+		problem = entry_refusal(&e, requester, t);
+	else
+		problem = read_grant(p, it->grant_id, requester, t, &e);
 	SHA256(capsule, CAPSA_UMBRAL_CAPSULE_BYTES, h);
-	if (g.status == CAPSA_GRANT_REVOKED || !g.has_kfrag)
-		problem = CAPSA_PROBLEM_REVOKED;
-	else if (g.not_after != 0 && t > g.not_after)
-		problem = CAPSA_PROBLEM_EXPIRED;
-	else if (strcmp(g.recipient_party, requester) != 0)
-		problem = CAPSA_PROBLEM_NOT_RECIPIENT;
-	else if (g.max_uses != 0 && g.uses >= g.max_uses)
-		problem = CAPSA_PROBLEM_USES_EXHAUSTED;
-	else if (memcmp(h, it->capsule_hash, sizeof h) != 0 ||
-	         memcmp(g.content_id, it->content_id, CAPSA_CONTENT_ID_BYTES) != 0)
+	if (problem == CAPSA_PROBLEM_NONE &&
+	    (memcmp(h, it->capsule_hash, sizeof h) != 0 ||
+	     memcmp(e.content_id, it->content_id, CAPSA_CONTENT_ID_BYTES) != 0))
 		problem = CAPSA_PROBLEM_BAD_CAPSULE;
-	else if (capsa_kfrag_file_parse(&kf, g.kfrag, sizeof g.kfrag) != CAPSA_OK)
-		problem = CAPSA_PROBLEM_INTERNAL;
-	else {
-		st = capsa_grant_reencrypt_capsule(cf, &kf, capsule, CAPSA_UMBRAL_CAPSULE_BYTES, NULL);
+	if (problem == CAPSA_PROBLEM_NONE) {
+		capsa_status st = capsa_grant_reencrypt_capsule(cf, &e.kf, capsule, CAPSA_UMBRAL_CAPSULE_BYTES, NULL);
 		problem = st == CAPSA_OK ? CAPSA_PROBLEM_NONE : st == CAPSA_ERR_DECODE ? CAPSA_PROBLEM_BAD_CAPSULE
 		                                                                       : CAPSA_PROBLEM_INTERNAL;
-		capsa_kfrag_file_wipe(&kf);
 	}
-	capsa_store_grant_clear(&g);
+	capsa_wipe(&e, sizeof e);
 	return problem;
 }
 
@@ -144,22 +176,40 @@ static bool fresh(uint64_t statement_time, uint64_t t)
 	return d <= CAPSA_PROXY_CLOCK_SKEW;
 }
 
+/*
+ * The answer to a re-encryption, written as text: with a receipt per item it
+ * is most of what the proxy sends, and jansson's encoder, which re-validates
+ * and escapes it byte by byte, cost as much as the log's SQL.
+ */
 static void reencrypt_answer(capsa_http_response *resp, const capsa_proxy_reencrypt *r, const capsa_cfrag_file *cfs,
                              const capsa_log_op *op)
 {
-	json_t *items = json_array();
 	uint8_t bytes[CAPSA_CFRAG_FILE_BYTES];
-	char id[2 * CAPSA_GRANT_ID_BYTES + 1];
+	char id[2 * CAPSA_GRANT_ID_BYTES + 1], b64[4 * ((sizeof bytes + 2) / 3) + 1];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 
-	for (size_t i = 0; items != NULL && i < r->num_items; i++) {
-		capsa_cfrag_file_serialize(bytes, &cfs[i]);
-		capsa_hex_encode(id, r->items[i].grant_id, CAPSA_GRANT_ID_BYTES);
-		json_array_append_new(items, json_pack("{s:s, s:o, s:I, s:o}", "grant", id, "cfrag",
-		                                       capsa_json_b64(bytes, sizeof bytes), "index",
-		                                       (json_int_t)op->results[i].index, "receipt",
-		                                       receipt_json(&op->results[i])));
+	if (f == NULL) {
+		capsa_http_problem(resp, 500, "urn:capsa:problem:internal", "internal error", NULL);
+		return;
 	}
-	proxy_reply(resp, 200, json_pack("{s:o}", "items", items));
+	fputs("{\"items\":[", f);
+	for (size_t i = 0; i < r->num_items; i++) {
+		capsa_cfrag_file_serialize(bytes, &cfs[i]);
+		EVP_EncodeBlock((unsigned char *)b64, bytes, (int)sizeof bytes);
+		capsa_hex_encode(id, r->items[i].grant_id, CAPSA_GRANT_ID_BYTES);
+		fprintf(f, "%s{\"grant\":\"%s\",\"cfrag\":\"%s\",\"index\":%" PRIu64 ",\"receipt\":", i ? "," : "", id, b64,
+		        op->results[i].index);
+		proxy_json_string(f, op->results[i].receipt, op->results[i].receipt_len);
+		fputc('}', f);
+	}
+	fputs("]}", f);
+	if (fclose(f) == 0)
+		capsa_http_respond(resp, 200, "application/json", text, len);
+	else
+		capsa_http_problem(resp, 500, "urn:capsa:problem:internal", "internal error", NULL);
+	free(text);
 }
 
 void proxy_post_reencrypt(void *arg, const capsa_http_request *req, capsa_http_response *resp)
@@ -253,6 +303,7 @@ void proxy_post_revoke(void *arg, const capsa_http_request *req, capsa_http_resp
 		statement_hash(op.statement_hash, &env);
 		capsa_log_submit(p->log, &op);
 		if (!op_refused(p, resp, &op)) {
+			grant_cache_drop(p->grants, r.grant_id); /* before the answer: the kfrag is gone */
 			capsa_hex_encode(id, r.grant_id, sizeof r.grant_id);
 			proxy_reply(resp, 200,
 			            json_pack("{s:s, s:I, s:o}", "grant", id, "index", (json_int_t)op.results[0].index,

@@ -78,11 +78,13 @@ capsa_status capsa_store_grants_active(capsa_store *s, uint64_t *count) CAPSA_MU
 
 /*
  * capsa_store_nonce_use records that |party| used |nonce|, remembered until
- * |expires|, after forgetting nonces that expired before |now|. Returns
- * CAPSA_OK, CAPSA_ERR_EXISTS (seen: a replay) or CAPSA_ERR_IO.
+ * |expires|. Returns CAPSA_OK, CAPSA_ERR_EXISTS (seen: a replay) or
+ * CAPSA_ERR_IO. capsa_store_nonce_prune forgets the nonces that expired
+ * before |now| (the writer prunes once a batch).
  */
 capsa_status capsa_store_nonce_use(capsa_store *s, const char *party, const uint8_t nonce[CAPSA_PROXY_NONCE_BYTES],
-                                   uint64_t expires, uint64_t now) CAPSA_MUST_CHECK;
+                                   uint64_t expires) CAPSA_MUST_CHECK;
+capsa_status capsa_store_nonce_prune(capsa_store *s, uint64_t now) CAPSA_MUST_CHECK;
 
 /* The log: entries by index, complete nodes by (level, index), checkpoints by size. */
 capsa_status capsa_store_log_size(capsa_store *s, uint64_t *size) CAPSA_MUST_CHECK;

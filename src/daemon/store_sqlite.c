@@ -109,41 +109,6 @@ void capsa_store_close(capsa_store *s)
 	free(s);
 }
 
-static capsa_status exec(capsa_store *s, const char *sql)
-{
-	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? CAPSA_OK : CAPSA_ERR_IO;
-}
-
-capsa_status capsa_store_begin(capsa_store *s)
-{
-	return exec(s, "BEGIN IMMEDIATE");
-}
-
-capsa_status capsa_store_commit(capsa_store *s)
-{
-	return exec(s, "COMMIT");
-}
-
-void capsa_store_rollback(capsa_store *s)
-{
-	(void)exec(s, "ROLLBACK");
-}
-
-capsa_status capsa_store_savepoint(capsa_store *s)
-{
-	return exec(s, "SAVEPOINT op");
-}
-
-void capsa_store_savepoint_undo(capsa_store *s)
-{
-	(void)exec(s, "ROLLBACK TO op");
-}
-
-void capsa_store_savepoint_release(capsa_store *s)
-{
-	(void)exec(s, "RELEASE op");
-}
-
 /* Ends a use of a cached statement. */
 static void release(sqlite3_stmt *st)
 {
@@ -208,6 +173,37 @@ static capsa_status run(sqlite3_stmt *st)
 
 	release(st);
 	return rc == SQLITE_DONE ? CAPSA_OK : rc == SQLITE_CONSTRAINT ? CAPSA_ERR_EXISTS : CAPSA_ERR_IO;
+}
+
+/* Transactions and savepoints, as cached statements too: the writer runs a savepoint per op. */
+capsa_status capsa_store_begin(capsa_store *s)
+{
+	return run(prepare(s, "BEGIN IMMEDIATE", ""));
+}
+
+capsa_status capsa_store_commit(capsa_store *s)
+{
+	return run(prepare(s, "COMMIT", ""));
+}
+
+void capsa_store_rollback(capsa_store *s)
+{
+	(void)run(prepare(s, "ROLLBACK", ""));
+}
+
+capsa_status capsa_store_savepoint(capsa_store *s)
+{
+	return run(prepare(s, "SAVEPOINT op", ""));
+}
+
+void capsa_store_savepoint_undo(capsa_store *s)
+{
+	(void)run(prepare(s, "ROLLBACK TO op", ""));
+}
+
+void capsa_store_savepoint_release(capsa_store *s)
+{
+	(void)run(prepare(s, "RELEASE op", ""));
 }
 
 static bool blob_to(uint8_t *out, size_t n, sqlite3_stmt *st, int col)
@@ -336,13 +332,14 @@ capsa_status capsa_store_grants_active(capsa_store *s, uint64_t *count)
 	return query_int(prepare(s, "SELECT count(*) FROM grants WHERE status = 1", ""), count);
 }
 
-capsa_status capsa_store_nonce_use(capsa_store *s, const char *party, const uint8_t nonce[CAPSA_PROXY_NONCE_BYTES],
-                                   uint64_t expires, uint64_t now)
+capsa_status capsa_store_nonce_prune(capsa_store *s, uint64_t now)
 {
-	capsa_status st = run(prepare(s, "DELETE FROM nonces WHERE expires < ?", "i", (sqlite3_int64)now));
+	return run(prepare(s, "DELETE FROM nonces WHERE expires < ?", "i", (sqlite3_int64)now));
+}
 
-	if (st != CAPSA_OK)
-		return st;
+capsa_status capsa_store_nonce_use(capsa_store *s, const char *party, const uint8_t nonce[CAPSA_PROXY_NONCE_BYTES],
+                                   uint64_t expires)
+{
 	return run(prepare(s, "INSERT INTO nonces (party, nonce, expires) VALUES (?,?,?)", "tbi", party, nonce,
 	                   CAPSA_PROXY_NONCE_BYTES, (sqlite3_int64)expires));
 }

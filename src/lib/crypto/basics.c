@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 
 void capsa_wipe(void *p, size_t len)
 {
@@ -28,13 +29,32 @@ capsa_status capsa_random(uint8_t *out, size_t len)
 	return CAPSA_OK;
 }
 
+/*
+ * SHA-256, fetched from the provider once: EVP_sha256() makes every
+ * EVP_DigestInit_ex look the implementation up again, which costs as much as
+ * hashing a short message (Umbral hashes many).
+ */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+	pthread_once(&sha256_once, sha256_fetch);
+	return sha256_md;
+}
+
 capsa_status capsa_sha256_init(capsa_sha256_ctx *ctx)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	ctx->md_ctx = NULL;
 	if (md == NULL)
 		return CAPSA_ERR_NOMEM;
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if (sha256() == NULL || EVP_DigestInit_ex(md, sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(md);
 		return CAPSA_ERR_INTERNAL;
 	}
@@ -66,6 +86,7 @@ capsa_status capsa_sha256(uint8_t out[CAPSA_SHA256_BYTES], const void *data, siz
 {
 	/* EVP_Digest accepts NULL data only with zero length; keep that contract. */
 	static const uint8_t empty;
-	return EVP_Digest(len ? data : &empty, len, out, NULL, EVP_sha256(), NULL) == 1 ? CAPSA_OK
-	                                                                                 : CAPSA_ERR_INTERNAL;
+	const EVP_MD *md = sha256();
+	return md != NULL && EVP_Digest(len ? data : &empty, len, out, NULL, md, NULL) == 1 ? CAPSA_OK
+	                                                                                    : CAPSA_ERR_INTERNAL;
 }
