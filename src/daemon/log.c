@@ -193,11 +193,11 @@ static capsa_status add_event(capsa_log *log, capsa_log_op *op, capsa_proxy_even
 	return st;
 }
 
-/* Loads a grant for an op; a missing one is the op's problem, not an error. */
+/* Loads a grant's state (not its kfrag) for an op; a missing one is the op's problem, not an error. */
 static capsa_status load_grant(capsa_log *log, capsa_log_op *op, const uint8_t id[CAPSA_GRANT_ID_BYTES],
                                capsa_store_grant *g)
 {
-	capsa_status st = capsa_store_grant_get(log->store, id, g);
+	capsa_status st = capsa_store_grant_state(log->store, id, g);
 
 	if (st == CAPSA_ERR_NO_MATCH)
 		op->problem = CAPSA_PROBLEM_UNKNOWN_GRANT;

@@ -68,6 +68,9 @@ void capsa_store_savepoint_release(capsa_store *s);
 /* Grants. get: CAPSA_OK, CAPSA_ERR_NO_MATCH (none) or CAPSA_ERR_IO. */
 capsa_status capsa_store_grant_get(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES],
                                    capsa_store_grant *out) CAPSA_MUST_CHECK;
+/* The same without the kfrag and the statement (|kfrag| zero, |statement| NULL): what re-encryption checks. */
+capsa_status capsa_store_grant_state(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES],
+                                     capsa_store_grant *g) CAPSA_MUST_CHECK;
 capsa_status capsa_store_grant_insert(capsa_store *s, const capsa_store_grant *g) CAPSA_MUST_CHECK;
 capsa_status capsa_store_grant_add_use(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES]) CAPSA_MUST_CHECK;
 /* Marks the grant revoked at |entry| and destroys its kfrag. */

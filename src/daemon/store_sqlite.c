@@ -239,10 +239,9 @@ static bool small_column(uint8_t *out, sqlite3_stmt *st, int col)
 }
 
 /* Reads a grants row (columns in schema order) into |g|; false if a column is malformed. */
-static bool grant_row(capsa_store_grant *g, sqlite3_stmt *st)
+/* Columns 0 to 10 of a grant row, the same in both queries. */
+static bool grant_state_columns(capsa_store_grant *g, sqlite3_stmt *st)
 {
-	const unsigned char *text;
-
 	if (!blob_to(g->id, sizeof g->id, st, 0) || !blob_to(g->content_id, sizeof g->content_id, st, 1) ||
 	    !text_to(g->owner_party, sizeof g->owner_party, st, 2) ||
 	    !text_to(g->recipient_party, sizeof g->recipient_party, st, 3) || !small_column(&g->threshold, st, 4) ||
@@ -252,6 +251,15 @@ static bool grant_row(capsa_store_grant *g, sqlite3_stmt *st)
 	g->max_uses = (uint64_t)sqlite3_column_int64(st, 8);
 	g->uses = (uint64_t)sqlite3_column_int64(st, 9);
 	g->status = (capsa_store_grant_status)sqlite3_column_int(st, 10);
+	return g->status == CAPSA_GRANT_ACTIVE || g->status == CAPSA_GRANT_REVOKED;
+}
+
+static bool grant_row(capsa_store_grant *g, sqlite3_stmt *st)
+{
+	const unsigned char *text;
+
+	if (!grant_state_columns(g, st))
+		return false;
 	g->has_kfrag = sqlite3_column_type(st, 11) != SQLITE_NULL;
 	if ((g->has_kfrag && !blob_to(g->kfrag, sizeof g->kfrag, st, 11)) ||
 	    !blob_to(g->statement_hash, sizeof g->statement_hash, st, 12) ||
@@ -260,12 +268,22 @@ static bool grant_row(capsa_store_grant *g, sqlite3_stmt *st)
 		return false;
 	g->grant_entry = (uint64_t)sqlite3_column_int64(st, 15);
 	g->revoke_entry = (uint64_t)sqlite3_column_int64(st, 16);
-	return g->status == CAPSA_GRANT_ACTIVE || g->status == CAPSA_GRANT_REVOKED;
+	return true;
 }
 
-capsa_status capsa_store_grant_get(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES], capsa_store_grant *out)
+static bool grant_state_row(capsa_store_grant *g, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT * FROM grants WHERE id = ?", "b", id, CAPSA_GRANT_ID_BYTES);
+	if (!grant_state_columns(g, st))
+		return false;
+	g->has_kfrag = sqlite3_column_int(st, 11) != 0;
+	g->grant_entry = (uint64_t)sqlite3_column_int64(st, 12);
+	g->revoke_entry = (uint64_t)sqlite3_column_int64(st, 13);
+	return true;
+}
+
+static capsa_status grant_query(sqlite3_stmt *st, bool (*row)(capsa_store_grant *, sqlite3_stmt *),
+                                capsa_store_grant *out)
+{
 	capsa_status result = CAPSA_ERR_IO;
 	int rc;
 
@@ -276,11 +294,26 @@ capsa_status capsa_store_grant_get(capsa_store *s, const uint8_t id[CAPSA_GRANT_
 	if (rc == SQLITE_DONE)
 		result = CAPSA_ERR_NO_MATCH;
 	else if (rc == SQLITE_ROW)
-		result = grant_row(out, st) ? CAPSA_OK : CAPSA_ERR_IO;
+		result = row(out, st) ? CAPSA_OK : CAPSA_ERR_IO;
 	release(st);
 	if (result != CAPSA_OK)
 		capsa_store_grant_clear(out);
 	return result;
+}
+
+capsa_status capsa_store_grant_get(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES], capsa_store_grant *out)
+{
+	return grant_query(prepare(s, "SELECT * FROM grants WHERE id = ?", "b", id, CAPSA_GRANT_ID_BYTES), grant_row, out);
+}
+
+capsa_status capsa_store_grant_state(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES], capsa_store_grant *out)
+{
+	return grant_query(prepare(s,
+	                           "SELECT id, content, owner_party, recipient_party, threshold, shares, idx, not_after,"
+	                           " max_uses, uses, status, kfrag IS NOT NULL, grant_entry, revoke_entry"
+	                           " FROM grants WHERE id = ?",
+	                           "b", id, CAPSA_GRANT_ID_BYTES),
+	                   grant_state_row, out);
 }
 
 capsa_status capsa_store_grant_insert(capsa_store *s, const capsa_store_grant *g)
