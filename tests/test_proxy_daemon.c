@@ -934,6 +934,42 @@ static char *check_log(node *n, uint64_t *size)
 	return note;
 }
 
+/* ---- Metrics ---------------------------------------------------------------------- */
+
+/* The value of the /metrics line that starts with |name| and a space, or -1. */
+static double metric(const char *text, const char *name)
+{
+	char want[256];
+	const char *at;
+
+	snprintf(want, sizeof want, "\n%s ", name);
+	at = strstr(text, want);
+	return at != NULL ? strtod(at + strlen(want), NULL) : -1;
+}
+
+static void test_metrics(void)
+{
+	reply r;
+	uint64_t size = 0;
+	char *note = check_log(&nodes[0], &size);
+
+	request(&r, &nodes[0], "/metrics", NULL, NULL);
+	CHECK(r.status == 200 && r.raw != NULL);
+	if (r.status == 200 && r.raw != NULL) {
+		const char *m = (const char *)r.raw;
+		CHECK(metric(m, "capsa_log_size") == (double)size);
+		CHECK(metric(m, "capsa_revocations_total") == 1); /* g1 once: the repeats found it done */
+		CHECK(metric(m, "capsa_grants_total") >= 4 && metric(m, "capsa_grants_active") >= 3);
+		CHECK(metric(m, "capsa_reencryptions_total") >= 3 && metric(m, "capsa_refusals_total") >= 10);
+		CHECK(metric(m, "capsa_http_requests_total{route=\"/v1/reencrypt\",code=\"2xx\"}") >= 3);
+		CHECK(metric(m, "capsa_http_requests_total{route=\"/v1/reencrypt\",code=\"4xx\"}") >= 5);
+		CHECK(strstr(m, "capsa_http_request_duration_seconds_bucket{route=\"/v1/grants\",le=\"+Inf\"}") != NULL);
+		CHECK(strstr(m, "kfrag") == NULL); /* names and numbers only */
+	}
+	reply_clear(&r);
+	free(note);
+}
+
 static void test_log_and_restart(void)
 {
 	node *n = &nodes[2];
@@ -997,6 +1033,7 @@ int main(void)
 	test_reencrypt_refusals();
 	test_limits();
 	test_revoke();
+	test_metrics();
 	test_log_and_restart();
 	cleanup();
 	return check_summary();
