@@ -125,6 +125,9 @@ check "republish: proxies 1 and 2 already held it" [ "$(grep -c 'already held' r
 check "republish: proxy 4 took kfrag 3" grep -q "accepted ${url[4]} (new" republish.out
 check "open through proxies 1 and 4" open_as alice.txt --proxy "$(spec 1)" --proxy "$(spec 4)"
 check "the plaintext through the replacement" cmp -s plain out
+{ cat grant.record; echo "sent 3 unsigned"; } > extended.record
+expect_exit 19 "a record with a line after its signature is refused" \
+	"$CAPSA" grant --republish extended.record --owner owner.txt --proxy "$(spec 4)"
 flip_byte grant.record 100
 expect_exit 19 "a tampered record is refused" "$CAPSA" grant --republish grant.record --owner owner.txt --proxy "$(spec 4)"
 expect_exit 19 "another owner's record is refused" "$CAPSA" grant --republish grant.record --owner mallory.txt --proxy "$(spec 4)"

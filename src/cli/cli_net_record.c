@@ -27,6 +27,7 @@
 
 #define RECORD_HEADER "capsa-grant-record/v1\n"
 #define WRAP_B64 (4 * ((CAPSA_PROXY_KFRAG_WRAP_BYTES + 2) / 3))
+#define SIG_B64 (4 * ((CAPSA_PROXY_SIG_BYTES + 2) / 3))
 
 static void b64(char *out, const uint8_t *in, size_t len)
 {
@@ -80,7 +81,7 @@ static char *record_body(const cli_grant_record *r)
 int cli_grant_record_write(const cli_grant_record *r, const capsa_identity *owner, const char *path)
 {
 	uint8_t sig[CAPSA_PROXY_SIG_BYTES];
-	char sig64[89], *body = record_body(r), *text;
+	char sig64[SIG_B64 + 1], *body = record_body(r), *text;
 	capsa_output o = CAPSA_OUTPUT_INIT;
 	capsa_status st = body == NULL ? CAPSA_ERR_NOMEM : capsa_proxy_sign(sig, body, strlen(body), owner);
 
@@ -187,8 +188,11 @@ int cli_grant_record_read(cli_grant_record *r, const capsa_identity *owner, cons
 		return CLI_EXIT_IO;
 	}
 	text[len] = '\0';
+	/* The signature line is the last line, and nothing is read before the signature verifies. */
 	sig_line = strstr((char *)text, "\nsignature ");
-	ok = sig_line != NULL && unb64(sig, sizeof sig, sig_line + 11, strcspn(sig_line + 11, "\n"));
+	ok = sig_line != NULL && strlen((char *)text) == len &&
+	     strcspn(sig_line + 11, "\n") == SIG_B64 && strcmp(sig_line + 11 + SIG_B64, "\n") == 0 &&
+	     unb64(sig, sizeof sig, sig_line + 11, SIG_B64);
 	capsa_identity_recipient(&me, owner);
 	if (ok) {
 		sig_line[1] = '\0'; /* the signed part ends with the LF before the signature line */
