@@ -469,8 +469,10 @@ static void test_per_ip_limit(void)
 	for (int i = 0; i < 2; i++)
 		pthread_create(&b[i].th, NULL, bg_run, &b[i]);
 	wait_entered(2);
+	/* a third request at once from the same address: answered, but refused as busy */
 	capsa_http_call third = get(url(srv, "http", "/healthz"), NULL);
-	CHECK(third.outcome == CAPSA_HTTP_REFUSED && third.status == 0);
+	CHECK(third.outcome == CAPSA_HTTP_DONE && third.status == 429);
+	CHECK(third.response != NULL && strstr((const char *)third.response, "urn:capsa:problem:busy") != NULL);
 	capsa_http_call_clear(&third);
 	atomic_store(&release_block, true);
 	for (int i = 0; i < 2; i++) {
@@ -478,6 +480,9 @@ static void test_per_ip_limit(void)
 		CHECK(b[i].call.status == 200);
 		capsa_http_call_clear(&b[i].call);
 	}
+	third = get(url(srv, "http", "/healthz"), NULL); /* the finished requests no longer count */
+	CHECK(third.status == 200);
+	capsa_http_call_clear(&third);
 	capsa_http_server_free(srv);
 }
 
@@ -646,6 +651,24 @@ static void test_tls(void)
 		capsa_http_call_clear(&plain);
 		capsa_http_server_free(srv);
 	}
+	/* A key that is not the certificate's, and a certificate that is not one, are refused when configured. */
+	char other[128];
+	snprintf(other, sizeof(other), "%s/other.pem", dir);
+	snprintf(cmd, sizeof(cmd), "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out %s 2>/dev/null",
+	         other);
+	CHECK(system(cmd) == 0);
+	capsa_http_config cfg;
+	char err[512] = "";
+	capsa_http_config_default(&cfg);
+	cfg.listen = "127.0.0.1:0";
+	cfg.tls_cert_file = cert;
+	cfg.tls_key_file = other;
+	srv = NULL;
+	CHECK_STATUS(capsa_http_server_new(&srv, &cfg, err, sizeof(err)), CAPSA_ERR_IO);
+	CHECK(srv == NULL && strstr(err, "is not the key of") != NULL);
+	cfg.tls_cert_file = other;
+	CHECK_STATUS(capsa_http_server_new(&srv, &cfg, err, sizeof(err)), CAPSA_ERR_IO);
+	CHECK(srv == NULL && strstr(err, "certificate") != NULL && strstr(err, "does not parse") != NULL);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CHECK(system(cmd) == 0);
 }

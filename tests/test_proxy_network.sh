@@ -33,6 +33,15 @@ list_proxies() { printf '%s %s\n' "${url[1]}" "${key[1]}" "${url[2]}" "${key[2]}
 for i in 1 2 3; do start_proxy $i; done
 list_proxies
 
+# --check changes nothing and takes no lock; a state directory open to others is refused.
+check "--check on a fresh directory" "$CAPSA" proxy serve --check --listen 127.0.0.1:0 --data fresh
+check "... which it leaves absent" [ ! -e fresh ]
+check "--check on a running proxy's directory" "$CAPSA" proxy serve --check --listen 127.0.0.1:0 --data p1
+mkdir -m 755 shared
+expect_exit 3 "a state directory open to others" "$CAPSA" proxy serve --listen 127.0.0.1:0 --data shared
+says "chmod 700"
+check "the state files are private" [ "$(stat -c %a p1/proxy.db p1/proxy.db-wal p1/identity | sort -u)" = 600 ]
+
 "$CAPSA" keygen -o owner.txt 2>/dev/null
 "$CAPSA" keygen -o alice.txt 2>/dev/null
 "$CAPSA" keygen -o mallory.txt 2>/dev/null

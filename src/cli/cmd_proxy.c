@@ -51,7 +51,8 @@ static const char help[] =
 	"     witness, which may repeat),\n"
 	"     with # comments; options on the command line win. The whole\n"
 	"     configuration is checked before anything is served; --check only\n"
-	"     checks it (and the state directory) and exits.\n"
+	"     checks it and the state directory, creating and locking nothing, and\n"
+	"     exits. DIR must be private to its user (mode 0700).\n"
 	"\n"
 	"     id prints the proxy's recipient string (what owners pin, as\n"
 	"     URL#RECIPIENT) and, on a second line, its log's verifier key in the\n"
@@ -65,7 +66,8 @@ static const char help[] =
 	"     --tls-cert FILE        serve HTTPS with this PEM certificate ...\n"
 	"     --tls-key FILE         ... and this PEM key\n"
 	"     --max-connections N    connections at once (default 256)\n"
-	"     --per-ip N             connections at once from one address (default 64)\n"
+	"     --per-ip N             requests at once from one address (default 64); more are\n"
+	"                            answered 429 busy, and connections beyond twice as many refused\n"
 	"     --timeout SECONDS      idle time before a connection is closed (default 30)\n"
 	"     --max-body BYTES       the largest request body (default 1048576)\n"
 	"     --quiet                no access log on standard error\n"
@@ -198,6 +200,24 @@ static int make_config(const struct proxy_args *a, capsa_http_config *cfg)
 	return 0;
 }
 
+/* --check: the configuration (already loaded), the witnesses and the state directory, changing nothing. */
+static int check_only(const struct proxy_args *a)
+{
+	char err[512] = "";
+
+	for (size_t i = 0; i < a->num_witnesses; i++)
+		if (capsa_proxy_witness_check(a->witnesses[i], err, sizeof err) != CAPSA_OK) {
+			fprintf(stderr, "capsa proxy serve: %s\n", err);
+			return CLI_EXIT_USAGE;
+		}
+	if (capsa_proxy_check(a->opt[O_DATA], a->opt[O_ORIGIN], err, sizeof err) != CAPSA_OK) {
+		fprintf(stderr, "capsa proxy serve: %s\n", err);
+		return CLI_EXIT_IO;
+	}
+	fputs("capsa proxy serve: configuration ok\n", stderr);
+	return 0;
+}
+
 static int serve(const struct proxy_args *a)
 {
 	capsa_http_config cfg;
@@ -214,6 +234,10 @@ static int serve(const struct proxy_args *a)
 		fprintf(stderr, "capsa proxy serve: %s\n", err);
 		return CLI_EXIT_USAGE;
 	}
+	if (a->check) {
+		capsa_http_server_free(srv);
+		return check_only(a);
+	}
 	if (capsa_proxy_open(&p, a->opt[O_DATA], a->opt[O_ORIGIN], err, sizeof err) != CAPSA_OK) {
 		fprintf(stderr, "capsa proxy serve: %s\n", err);
 		capsa_http_server_free(srv);
@@ -226,9 +250,6 @@ static int serve(const struct proxy_args *a)
 		}
 	if (rc != 0) {
 		/* a bad --witness: nothing served */
-	} else if (a->check) {
-		fputs("capsa proxy serve: configuration ok\n", stderr);
-		rc = 0;
 	} else if (capsa_proxy_register(p, srv) != CAPSA_OK || capsa_http_server_start(srv, err, sizeof err) != CAPSA_OK) {
 		fprintf(stderr, "capsa proxy serve: %s\n", err[0] ? err : "cannot start the server");
 		rc = CLI_EXIT_IO;

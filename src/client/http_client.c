@@ -251,8 +251,9 @@ capsa_status capsa_http_parallel(capsa_http_call *calls, size_t n, const capsa_h
 	CURLM *m = curl_multi_init();
 	capsa_status st = fl && m ? CAPSA_OK : CAPSA_ERR_NOMEM;
 	long started = now_ms();
+	for (size_t i = 0; fl != NULL && i < n; i++)
+		fl[i].call = &calls[i]; /* all of them: a failed set-up ends every call, set up or not */
 	for (size_t i = 0; st == CAPSA_OK && i < n; i++) {
-		fl[i].call = &calls[i];
 		fl[i].max_body = o->max_body ? o->max_body : CAPSA_HTTP_CLIENT_DEFAULT_MAX_BODY;
 		if (!setup(&fl[i], o, o->deadline_ms) || curl_multi_add_handle(m, fl[i].easy) != CURLM_OK)
 			st = CAPSA_ERR_INTERNAL;

@@ -16,10 +16,15 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <microhttpd.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -62,6 +67,13 @@ struct capsa_http_server {
 	atomic_bool stopping;
 	atomic_uint in_flight;
 	int wake_fd; /* eventfd: capsa_http_server_request_stop */
+	/* Requests in flight by client address, for the per-client limit (429 beyond it). */
+	pthread_mutex_t clients_mu;
+	struct client_load {
+		char addr[INET6_ADDRSTRLEN];
+		unsigned n;
+	} *clients;
+	size_t num_clients;
 };
 
 /* One request's state across the access handler's calls. */
@@ -71,6 +83,7 @@ typedef struct request_state {
 	uint8_t *body;
 	size_t len, cap;
 	bool answered;
+	bool counted; /* in its client's requests in flight */
 	int status;
 	size_t sent;
 	char client[INET6_ADDRSTRLEN];
@@ -152,12 +165,15 @@ static capsa_status read_pem(char **out, const char *path, char *err, size_t err
 		set_err(err, err_len, "cannot read TLS file %s", path);
 		return st == CAPSA_ERR_NOMEM ? st : CAPSA_ERR_IO;
 	}
-	char *pem = realloc(data, len + 1);
-	if (!pem) {
-		free(data);
-		return CAPSA_ERR_NOMEM;
+	char *pem = malloc(len + 1); /* not realloc: the old block of a key would be freed unwiped */
+	if (pem != NULL) {
+		memcpy(pem, data, len);
+		pem[len] = '\0';
 	}
-	pem[len] = '\0';
+	capsa_wipe(data, len);
+	free(data);
+	if (!pem)
+		return CAPSA_ERR_NOMEM;
 	if (!strstr(pem, "-----BEGIN ")) {
 		free(pem);
 		set_err(err, err_len, "TLS file %s is not PEM", path);
@@ -165,6 +181,31 @@ static capsa_status read_pem(char **out, const char *path, char *err, size_t err
 	}
 	*out = pem;
 	return CAPSA_OK;
+}
+
+/* The certificate and key parse, and belong together: found now, not when the server starts. */
+static capsa_status tls_check(const char *cert_pem, const char *key_pem, const capsa_http_config *cfg, char *err,
+                              size_t err_len)
+{
+	BIO *cb = BIO_new_mem_buf(cert_pem, -1), *kb = key_pem ? BIO_new_mem_buf(key_pem, -1) : NULL;
+	X509 *cert = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *key = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+	capsa_status st = CAPSA_ERR_IO;
+
+	if (cert == NULL)
+		set_err(err, err_len, "TLS certificate %s does not parse", cfg->tls_cert_file);
+	else if (key == NULL)
+		set_err(err, err_len, "TLS key %s does not parse", cfg->tls_key_file);
+	else if (X509_check_private_key(cert, key) != 1)
+		set_err(err, err_len, "TLS key %s is not the key of %s", cfg->tls_key_file, cfg->tls_cert_file);
+	else
+		st = CAPSA_OK;
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	BIO_free(kb);
+	BIO_free(cb);
+	ERR_clear_error();
+	return st;
 }
 
 static capsa_status check_config(const capsa_http_config *cfg, struct sockaddr_storage *ss, char *err,
@@ -228,6 +269,12 @@ capsa_status capsa_http_server_new(capsa_http_server **out, const capsa_http_con
 	srv->cfg = *cfg;
 	srv->addr = ss;
 	srv->listen_fd = MHD_INVALID_SOCKET;
+	pthread_mutex_init(&srv->clients_mu, NULL);
+	if ((srv->clients = calloc(cfg->max_connections, sizeof *srv->clients)) == NULL) {
+		pthread_mutex_destroy(&srv->clients_mu);
+		free(srv);
+		return CAPSA_ERR_NOMEM;
+	}
 	srv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	snprintf(srv->listen, sizeof(srv->listen), "%s", cfg->listen);
 	srv->cfg.listen = srv->listen;
@@ -240,6 +287,8 @@ capsa_status capsa_http_server_new(capsa_http_server **out, const capsa_http_con
 		st = read_pem(&srv->tls_cert, cfg->tls_cert_file, err, err_len);
 	if (st == CAPSA_OK && cfg->tls_key_file)
 		st = read_pem(&srv->tls_key, cfg->tls_key_file, err, err_len);
+	if (st == CAPSA_OK && cfg->tls_cert_file)
+		st = tls_check(srv->tls_cert, srv->tls_key, cfg, err, err_len);
 	if (st == CAPSA_OK)
 		st = capsa_http_route(srv, "GET", "/healthz", NULL, builtin_healthz, srv);
 	if (st == CAPSA_OK)
@@ -438,12 +487,54 @@ static long long content_length(struct MHD_Connection *c)
 	return (errno || end == v || *end || n < 0) ? -2 : n;
 }
 
+/*
+ * Counts a request against its client's limit; false when that client has
+ * per_ip_limit requests in flight already. The table holds only clients with
+ * requests in flight (at most max_connections), so a scan is short.
+ */
+static bool client_enter(capsa_http_server *srv, request_state *rs)
+{
+	size_t i;
+	bool ok = false;
+
+	pthread_mutex_lock(&srv->clients_mu);
+	for (i = 0; i < srv->num_clients && strcmp(srv->clients[i].addr, rs->client) != 0; i++)
+		;
+	if (i == srv->num_clients && i < srv->cfg.max_connections) {
+		snprintf(srv->clients[i].addr, sizeof srv->clients[i].addr, "%s", rs->client);
+		srv->clients[i].n = 0;
+		srv->num_clients++;
+	}
+	if (i < srv->num_clients && srv->clients[i].n < srv->cfg.per_ip_limit) {
+		srv->clients[i].n++;
+		rs->counted = ok = true;
+	}
+	pthread_mutex_unlock(&srv->clients_mu);
+	return ok;
+}
+
+static void client_leave(capsa_http_server *srv, request_state *rs)
+{
+	if (!rs->counted)
+		return;
+	pthread_mutex_lock(&srv->clients_mu);
+	for (size_t i = 0; i < srv->num_clients; i++)
+		if (strcmp(srv->clients[i].addr, rs->client) == 0) {
+			if (--srv->clients[i].n == 0)
+				srv->clients[i] = srv->clients[--srv->num_clients];
+			break;
+		}
+	pthread_mutex_unlock(&srv->clients_mu);
+}
+
 /* first_call: the headers are in; refuse what no handler should see. */
 static enum MHD_Result first_call(capsa_http_server *srv, struct MHD_Connection *c, request_state *rs)
 {
 	char allow[128];
 	if (atomic_load(&srv->stopping))
 		return refuse(c, rs, 503, "unavailable", "Service unavailable", "the server is stopping");
+	if (!client_enter(srv, rs))
+		return refuse(c, rs, 429, "busy", "Too many requests", "this client has too many requests in flight");
 	rs->route = find_route(srv, rs->method, rs->path, allow, sizeof(allow));
 	if (!rs->route && !allow[0])
 		return refuse(c, rs, 404, "not-found", "Not found", "no such resource");
@@ -585,6 +676,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 		if (srv->cfg.access_log)
 			access_log(rs, secs);
 	}
+	client_leave(srv, rs);
 	free(rs->body);
 	free(rs);
 	*con_cls = NULL;
@@ -626,6 +718,12 @@ static uint16_t bound_port(struct MHD_Daemon *d)
 	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+static unsigned per_ip_backstop(const capsa_http_config *cfg)
+{
+	unsigned twice = cfg->per_ip_limit > UINT_MAX / 2 ? UINT_MAX : 2 * cfg->per_ip_limit;
+	return twice < cfg->max_connections ? twice : cfg->max_connections;
+}
+
 capsa_status capsa_http_server_start(capsa_http_server *srv, char *err, size_t err_len)
 {
 	if (!srv || srv->mhd)
@@ -642,7 +740,8 @@ capsa_status capsa_http_server_start(capsa_http_server *srv, char *err, size_t e
 		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, srv}, /* first, so MHD uses it throughout */
 		{MHD_OPTION_SOCK_ADDR, 0, &srv->addr},
 		{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)srv->cfg.max_connections, NULL},
-		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)srv->cfg.per_ip_limit, NULL},
+		/* a backstop: up to twice the limit, a client's extra connections get 429 (client_enter) */
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)per_ip_backstop(&srv->cfg), NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->cfg.timeout_s, NULL},
 		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv},
 		{MHD_OPTION_LISTEN_BACKLOG_SIZE, 128, NULL},
@@ -735,5 +834,7 @@ void capsa_http_server_free(capsa_http_server *srv)
 		capsa_wipe(srv->tls_key, strlen(srv->tls_key));
 	free(srv->tls_cert);
 	free(srv->tls_key);
+	free(srv->clients);
+	pthread_mutex_destroy(&srv->clients_mu);
 	free(srv);
 }

@@ -41,6 +41,7 @@ struct capsa_log {
 	uint64_t pending;   /* size inside the open transaction */
 	char *checkpoint;   /* the latest committed signed checkpoint */
 	char *cosigned;     /* inside a batch: the checkpoint with new cosignatures */
+	bool purge_pending; /* a revocation committed but its kfrag may still be in the WAL */
 	void (*on_commit)(void *arg, uint64_t size, const char *note);
 	void *on_commit_arg;
 };
@@ -380,6 +381,27 @@ static bool commit_batch(capsa_log *log, capsa_log_op *batch)
 	return true;
 }
 
+/*
+ * A revocation is answered only once its kfrag is gone from the WAL too
+ * (capsa_store_purge_wal); if that fails, its ops fail and the next batch
+ * tries again, so a retried revocation succeeds only on a clean WAL.
+ */
+static void purge_revoked(capsa_log *log, capsa_log_op *batch)
+{
+	bool revoked = log->purge_pending;
+
+	for (capsa_log_op *op = batch; op != NULL; op = op->next)
+		revoked |= op->type == CAPSA_LOG_REVOKE && op->problem == CAPSA_PROBLEM_NONE;
+	if (!revoked)
+		return;
+	log->purge_pending = capsa_store_purge_wal(log->store) != CAPSA_OK;
+	for (capsa_log_op *op = batch; log->purge_pending && op != NULL; op = op->next)
+		if (op->type == CAPSA_LOG_REVOKE && op->problem == CAPSA_PROBLEM_NONE) {
+			op->problem = CAPSA_PROBLEM_INTERNAL;
+			drop_results(op);
+		}
+}
+
 static void finish_batch(capsa_log *log, capsa_log_op *batch, bool committed)
 {
 	for (capsa_log_op *op = batch; op != NULL; op = op->next) {
@@ -429,7 +451,10 @@ static void *writer(void *arg)
 		}
 		capsa_log_op *batch = take_queue(log);
 		pthread_mutex_unlock(&log->mu);
-		finish_batch(log, batch, commit_batch(log, batch));
+		bool committed = commit_batch(log, batch);
+		if (committed)
+			purge_revoked(log, batch);
+		finish_batch(log, batch, committed);
 	}
 }
 

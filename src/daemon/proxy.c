@@ -2,6 +2,7 @@
  * The proxy (proxy.h): its state directory, its routes, and the read-only
  * resources: who it is, a grant's status, and the log as tiles.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,27 @@ void capsa_proxy_close(capsa_proxy *p)
 	capsa_identity_wipe(&p->id);
 	free(p->vkey);
 	free(p);
+}
+
+capsa_status capsa_proxy_check(const char *dir, const char *origin, char *err, size_t err_len)
+{
+	char path[4096];
+	capsa_proxy *p;
+	capsa_status r;
+
+	if (access(dir, F_OK) != 0 && errno == ENOENT)
+		return CAPSA_OK; /* made on first start */
+	if ((r = capsa_state_dir_make(dir, err, err_len)) != CAPSA_OK) /* it exists: this only checks its mode */
+		return r;
+	snprintf(path, sizeof path, "%s/identity", dir);
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return CAPSA_OK; /* made on first start */
+	if ((p = proxy_new()) == NULL)
+		return CAPSA_ERR_NOMEM;
+	if ((r = load_identity(p, dir, false, origin, err, err_len)) == CAPSA_OK)
+		r = capsa_state_dir_kept(dir, "proxy.db", err, err_len);
+	capsa_proxy_close(p);
+	return r;
 }
 
 capsa_status capsa_proxy_describe(const char *dir, const char *origin, char **recipient, char **vkey, char *err,
@@ -276,7 +298,7 @@ static double grants_gauge(void *arg)
 	uint64_t n = 0;
 
 	pthread_mutex_lock(&p->reader_mu);
-	capsa_status st = capsa_store_grants_active(p->reader, &n);
+	capsa_status st = capsa_store_grants_active(p->reader, (uint64_t)time(NULL), &n);
 	pthread_mutex_unlock(&p->reader_mu);
 	return st == CAPSA_OK ? (double)n : -1;
 }
@@ -296,7 +318,7 @@ capsa_status capsa_proxy_register(capsa_proxy *p, capsa_http_server *srv)
 	    (st = capsa_http_route_prefix(srv, "GET", "/v1/log/tile/", NULL, get_tile, p)) != CAPSA_OK)
 		return st;
 	if ((st = capsa_http_gauge(srv, "log_size", "entries in the transparency log", log_size_gauge, p)) != CAPSA_OK ||
-	    (st = capsa_http_gauge(srv, "grants_active", "grants held and not revoked", grants_gauge, p)) != CAPSA_OK ||
+	    (st = capsa_http_gauge(srv, "grants_active", "grants that can be served: not revoked, expired or used up", grants_gauge, p)) != CAPSA_OK ||
 	    (st = capsa_http_counter(srv, "grants", "grants accepted", &p->counter_grants)) != CAPSA_OK ||
 	    (st = capsa_http_counter(srv, "reencryptions", "capsules re-encrypted", &p->counter_reencryptions)) !=
 	        CAPSA_OK ||

@@ -39,6 +39,18 @@ void capsa_proxy_close(capsa_proxy *p);
  */
 capsa_status capsa_proxy_witness(capsa_proxy *p, const char *spec, char *err, size_t err_len) CAPSA_MUST_CHECK;
 
+/* capsa_proxy_witness_check checks a --witness spec as capsa_proxy_witness would take it. */
+capsa_status capsa_proxy_witness_check(const char *spec, char *err, size_t err_len) CAPSA_MUST_CHECK;
+
+/*
+ * capsa_proxy_check checks the state directory |dir| without creating,
+ * changing or locking anything (a running proxy's directory passes): absent
+ * (it is made on first start), or private to its user, with an identity
+ * that reads and a log name |origin| that is valid, and its state file.
+ * Returns CAPSA_OK, CAPSA_ERR_ARG or CAPSA_ERR_IO with a reason in |err|.
+ */
+capsa_status capsa_proxy_check(const char *dir, const char *origin, char *err, size_t err_len) CAPSA_MUST_CHECK;
+
 /* capsa_proxy_register adds the /v1 routes and the proxy's metrics to |srv| (before it starts). */
 capsa_status capsa_proxy_register(capsa_proxy *p, capsa_http_server *srv) CAPSA_MUST_CHECK;
 

@@ -156,9 +156,28 @@ static void proxy_witnesses_notify(void *arg, uint64_t size, const char *note)
 	pthread_mutex_unlock(&ws->mu);
 }
 
-capsa_status capsa_proxy_witness(capsa_proxy *p, const char *spec, char *err, size_t err_len)
+/* Parses `URL#VKEY` into |key|; the URL is what comes before the '#'. */
+static const char *witness_spec(const char *spec, capsa_note_verifier *key, char *err, size_t err_len)
 {
 	const char *hash = strchr(spec, '#');
+
+	if (hash == NULL || strncmp(spec, "http", 4) != 0 ||
+	    capsa_note_vkey_parse(key, hash + 1, strlen(hash + 1)) != CAPSA_OK || key->type != CAPSA_NOTE_COSIGNATURE) {
+		snprintf(err, err_len, "--witness %s: not URL#VKEY with a witness's cosignature vkey (capsa witness id)", spec);
+		return NULL;
+	}
+	return hash;
+}
+
+capsa_status capsa_proxy_witness_check(const char *spec, char *err, size_t err_len)
+{
+	capsa_note_verifier key;
+	return witness_spec(spec, &key, err, err_len) != NULL ? CAPSA_OK : CAPSA_ERR_ARG;
+}
+
+capsa_status capsa_proxy_witness(capsa_proxy *p, const char *spec, char *err, size_t err_len)
+{
+	const char *hash;
 	struct proxy_witnesses *ws = p->witnesses;
 	struct proxy_witness *w;
 
@@ -173,11 +192,8 @@ capsa_status capsa_proxy_witness(capsa_proxy *p, const char *spec, char *err, si
 		return CAPSA_ERR_ARG;
 	}
 	w = &ws->w[ws->num];
-	if (hash == NULL || strncmp(spec, "http", 4) != 0 ||
-	    capsa_note_vkey_parse(&w->key, hash + 1, strlen(hash + 1)) != CAPSA_OK || w->key.type != CAPSA_NOTE_COSIGNATURE) {
-		snprintf(err, err_len, "--witness %s: not URL#VKEY with a witness's cosignature vkey (capsa witness id)", spec);
+	if ((hash = witness_spec(spec, &w->key, err, err_len)) == NULL)
 		return CAPSA_ERR_ARG;
-	}
 	if ((w->url = malloc((size_t)(hash - spec) + sizeof "/add-checkpoint")) == NULL)
 		return CAPSA_ERR_NOMEM;
 	sprintf(w->url, "%.*s/add-checkpoint", (int)(hash - spec), spec);

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <capsa/file.h>
+
 #include "daemon/state_dir.h"
 
 static void say(char *err, size_t err_len, const char *what, const char *why)
@@ -22,8 +24,21 @@ static bool join(char out[4096], const char *dir, const char *name)
 
 capsa_status capsa_state_dir_make(const char *dir, char *err, size_t err_len)
 {
+	struct stat st;
+	char why[160];
+
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		say(err, err_len, dir, strerror(errno));
+		return CAPSA_ERR_IO;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		say(err, err_len, dir, "not a directory");
+		return CAPSA_ERR_IO;
+	}
+	if ((st.st_mode & 077) != 0) { /* its files hold keys: nobody else may even list them */
+		snprintf(why, sizeof why, "open to other users (mode %04o); it holds secrets: chmod 700 it",
+		         (unsigned)(st.st_mode & 07777));
+		say(err, err_len, dir, why);
 		return CAPSA_ERR_IO;
 	}
 	return CAPSA_OK;
@@ -91,11 +106,13 @@ capsa_status capsa_state_dir_kept(const char *dir, const char *db, char *err, si
 
 void capsa_state_dir_write_port(const char *dir, unsigned port)
 {
-	char path[4096];
-	FILE *f;
+	char path[4096], text[16];
+	capsa_output o = CAPSA_OUTPUT_INIT;
+	int n = snprintf(text, sizeof text, "%u\n", port);
 
-	if (!join(path, dir, "port") || (f = fopen(path, "w")) == NULL)
+	/* Whole or absent: scripts poll for a non-empty file and read it at once. */
+	if (!join(path, dir, "port") || capsa_output_open(&o, path, 0, NULL, 0) != CAPSA_OK)
 		return;
-	fprintf(f, "%u\n", port);
-	fclose(f);
+	if (capsa_write_all(o.fd, text, (size_t)n) != CAPSA_OK || capsa_output_commit(&o) != CAPSA_OK)
+		capsa_output_abort(&o);
 }

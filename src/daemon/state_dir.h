@@ -12,7 +12,10 @@
 
 #include <capsa/keys.h>
 
-/* Makes DIR (0700) if it does not exist. CAPSA_OK or CAPSA_ERR_IO, with a reason in |err|. */
+/*
+ * Makes DIR (0700) if it does not exist, and refuses one that other users
+ * may enter or list. CAPSA_OK or CAPSA_ERR_IO, with a reason in |err|.
+ */
 capsa_status capsa_state_dir_make(const char *dir, char *err, size_t err_len) CAPSA_MUST_CHECK;
 
 /* Takes DIR/lock (LOCK_EX|LOCK_NB) into |*fd|; |who| names the daemon in the refusal. */

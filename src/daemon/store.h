@@ -56,6 +56,15 @@ void capsa_store_grant_clear(capsa_store_grant *g);
 capsa_status capsa_store_open(capsa_store **out, const char *dir, char *err, size_t err_len) CAPSA_MUST_CHECK;
 void capsa_store_close(capsa_store *s);
 
+/*
+ * capsa_store_purge_wal checkpoints the write-ahead log into the database
+ * and truncates it. secure_delete overwrites a deleted kfrag in the
+ * database's pages, but the WAL still holds the frames that wrote it until
+ * a checkpoint: a revocation is answered only after this. Waits for readers
+ * (the busy timeout). Returns CAPSA_OK or CAPSA_ERR_IO.
+ */
+capsa_status capsa_store_purge_wal(capsa_store *s) CAPSA_MUST_CHECK;
+
 /* A write transaction (BEGIN IMMEDIATE ... COMMIT). On any error, roll back. */
 capsa_status capsa_store_begin(capsa_store *s) CAPSA_MUST_CHECK;
 capsa_status capsa_store_commit(capsa_store *s) CAPSA_MUST_CHECK;
@@ -76,8 +85,8 @@ capsa_status capsa_store_grant_add_use(capsa_store *s, const uint8_t id[CAPSA_GR
 /* Marks the grant revoked at |entry| and destroys its kfrag. */
 capsa_status capsa_store_grant_revoke(capsa_store *s, const uint8_t id[CAPSA_GRANT_ID_BYTES],
                                       uint64_t entry) CAPSA_MUST_CHECK;
-/* How many grants are active (for /metrics). */
-capsa_status capsa_store_grants_active(capsa_store *s, uint64_t *count) CAPSA_MUST_CHECK;
+/* How many grants can be served at |now|: not revoked, expired or used up (for /metrics). */
+capsa_status capsa_store_grants_active(capsa_store *s, uint64_t now, uint64_t *count) CAPSA_MUST_CHECK;
 
 /*
  * capsa_store_nonce_use records that |party| used |nonce|, remembered until

@@ -3,11 +3,15 @@
  * synchronous=FULL, so that a committed transaction survives a crash or a
  * power cut, and secure_delete, so that a destroyed kfrag is overwritten.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <capsa/util.h>
 
@@ -80,6 +84,16 @@ capsa_status capsa_store_open(capsa_store **out, const char *dir, char *err, siz
 	if (s == NULL)
 		return CAPSA_ERR_NOMEM;
 	snprintf(path, sizeof path, "%s/proxy.db", dir);
+	/* 0600 before SQLite opens it: it gives the -wal and -shm files the database's mode. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(s);
+		return CAPSA_ERR_IO;
+	}
+	close(fd);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	        SQLITE_OK ||
 	    sqlite3_busy_timeout(s->db, 10000) != SQLITE_OK ||
@@ -97,6 +111,12 @@ capsa_status capsa_store_open(capsa_store **out, const char *dir, char *err, siz
 	}
 	*out = s;
 	return CAPSA_OK;
+}
+
+capsa_status capsa_store_purge_wal(capsa_store *s)
+{
+	return sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) == SQLITE_OK ? CAPSA_OK
+	                                                                                                  : CAPSA_ERR_IO;
 }
 
 void capsa_store_close(capsa_store *s)
@@ -360,9 +380,13 @@ static capsa_status query_int(sqlite3_stmt *st, uint64_t *out)
 	return rc == SQLITE_ROW ? CAPSA_OK : CAPSA_ERR_IO;
 }
 
-capsa_status capsa_store_grants_active(capsa_store *s, uint64_t *count)
+capsa_status capsa_store_grants_active(capsa_store *s, uint64_t now, uint64_t *count)
 {
-	return query_int(prepare(s, "SELECT count(*) FROM grants WHERE status = 1", ""), count);
+	return query_int(prepare(s,
+	                         "SELECT count(*) FROM grants WHERE status = 1 AND (not_after = 0 OR not_after >= ?)"
+	                         " AND (max_uses = 0 OR uses < max_uses)",
+	                         "i", (sqlite3_int64)now),
+	                 count);
 }
 
 capsa_status capsa_store_nonce_prune(capsa_store *s, uint64_t now)
