@@ -387,6 +387,25 @@ CAPSA_API capsa_status capsa_tpm2_quote_envelope(capsa_tpm2 *tpm, const uint8_t 
                                                  uint8_t **out, size_t *out_len,
                                                  uint8_t ak_name[CAPSA_TPM2_NAME_BYTES]) CAPSA_MUST_CHECK;
 
+/*
+ * What a keeper calls to bind its identity to its code. capsa_tpm2_measure
+ * resets CAPSA_TPM2_PCR and extends it with |measurement| (a SHA-256, e.g.
+ * capsa_attest_measure_fd of the running program), which a launcher does on
+ * a real deployment before the program runs. capsa_tpm2_seal_secret seals
+ * |secret| (1..128 bytes) under the TPM's storage root key so that it
+ * unseals only on this TPM while CAPSA_TPM2_PCR holds the value it holds
+ * now; the blob (free()) is useless anywhere else. capsa_tpm2_unseal_secret
+ * unseals it into |secret| (room for 128 bytes). Both return CAPSA_OK,
+ * CAPSA_ERR_ARG, CAPSA_ERR_NOMEM or CAPSA_ERR_TPM; unsealing also
+ * CAPSA_ERR_DECODE (not a blob) and CAPSA_ERR_POLICY (the PCR holds another
+ * value: other code is running).
+ */
+CAPSA_API capsa_status capsa_tpm2_measure(capsa_tpm2 *tpm, const uint8_t measurement[CAPSA_TPM2_DIGEST_BYTES]) CAPSA_MUST_CHECK;
+CAPSA_API capsa_status capsa_tpm2_seal_secret(capsa_tpm2 *tpm, const uint8_t *secret, size_t secret_len, uint8_t **blob,
+                                              size_t *blob_len) CAPSA_MUST_CHECK;
+CAPSA_API capsa_status capsa_tpm2_unseal_secret(capsa_tpm2 *tpm, const uint8_t *blob, size_t blob_len,
+                                                uint8_t secret[128], size_t *secret_len) CAPSA_MUST_CHECK;
+
 /* What the enroller trusts about the EK: a manufacturer root (and intermediates), a pinned EK, both, or neither. */
 typedef struct capsa_tpm2_ek_trust {
 	const uint8_t *root;             /* DER (capsa_cert_decode); NULL: no certificate check */

@@ -53,6 +53,7 @@ extern const struct cli_verb cli_verb_reencrypt;
 extern const struct cli_verb cli_verb_verify;
 #if CAPSA_WITH_NET
 extern const struct cli_verb cli_verb_witness;
+extern const struct cli_verb cli_verb_keeper;
 extern const struct cli_verb cli_verb_proxy;
 extern const struct cli_verb cli_verb_revoke;
 extern const struct cli_verb cli_verb_audit;

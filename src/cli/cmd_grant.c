@@ -15,6 +15,7 @@
 #include <capsa/proxy.h>
 #include <time.h>
 
+#include "cli_keeper.h"
 #include "cli_net.h"
 #endif
 
@@ -27,6 +28,7 @@ static const char help[] =
 	"     capsa grant --owner IDENTITY --to RECIPIENT -t M --proxy URL#RECIPIENT ... | --proxies FILE\n"
 	"                 [--expires WHEN] [--max-uses K] [--record RECORD] FILE\n"
 	"     capsa grant --republish RECORD --owner IDENTITY --proxy URL#RECIPIENT ...\n"
+	"     capsa grant --owner IDENTITY --to-keeper URL --policy POLICY -t M --proxy URL#RECIPIENT ... FILE\n"
 	"\n"
 	"DESCRIPTION\n"
 	"     Reads the header of FILE, which must carry an umbral stanza (capsa seal\n"
@@ -65,6 +67,13 @@ static const char help[] =
 	"     (idempotent), and a replacement for a lost proxy gets that kfrag\n"
 	"     encrypted to its own key. FILE is not needed.\n"
 	"\n"
+	"     --to-keeper URL --policy POLICY grants to a keeper (strict mode,\n"
+	"     doc/STRICT.md) instead of --to: it first asks the keeper for\n"
+	"     attestation evidence with a fresh nonce and checks it under POLICY (a\n"
+	"     policy file, doc/ATTESTATION.md; capsa keeper policy prints one), and\n"
+	"     grants to the recipient string the evidence binds only if every check\n"
+	"     passes; otherwise it names the failed check and exits 20.\n"
+	"\n"
 	"     This is delegated mode: a recipient who opens the file holds its key.\n"
 	"\n"
 	"OPTIONS\n"
@@ -79,11 +88,13 @@ static const char help[] =
 	"     --expires WHEN       the grant ends then: 90s, 12h, 30d, 2w or an RFC 3339 time\n"
 	"     --max-uses K         re-encryptions each proxy serves for this grant (default: no limit)\n"
 	"     --record RECORD      where to keep the grant record\n"
-	"     --republish RECORD   give the grant in RECORD to the proxies listed\n"
+	"     --republish RECORD   give the grant in RECORD to the proxies listed\n"	"     --to-keeper URL      grant to the keeper at URL, once its evidence meets --policy\n"
+	"     --policy POLICY      the attestation policy the keeper must meet\n"
 	"     -h, --help           show this help\n"
 	"\n";
 
 static const char help_tail[] =
+	"    20   --to-keeper: attestation refused (the message names the check)\n"
 	"\n"
 	"EXAMPLES\n"
 	"     capsa grant --owner owner.txt --to capsa1... -t 2 -n 3 -o grant-alice model.capsa\n"
@@ -101,7 +112,7 @@ struct grant_args {
 #if CAPSA_WITH_NET
 	cli_proxies proxies;
 	uint64_t not_after, max_uses;
-	const char *record, *republish;
+	const char *record, *republish, *keeper, *policy;
 #endif
 };
 
@@ -114,6 +125,8 @@ static int parse_net_option(struct grant_args *a, int c, const char *arg)
 	case 'P': return cli_net_add_proxy("grant", &a->proxies, arg);
 	case 'F': return cli_net_add_proxies_file("grant", &a->proxies, arg);
 	case 'D': a->record = arg; return 0;
+	case 'K': a->keeper = arg; return 0;
+	case 'Y': a->policy = arg; return 0;
 	case 'B': a->republish = arg; return 0;
 	case 'E':
 		if (capsa_when_parse(&a->not_after, arg, (uint64_t)time(NULL)) == CAPSA_OK)
@@ -127,6 +140,29 @@ static int parse_net_option(struct grant_args *a, int c, const char *arg)
 		fprintf(stderr, "capsa grant: --max-uses wants a positive number, not '%s'\n", arg);
 		return CLI_EXIT_USAGE;
 	}
+}
+#endif
+
+#if CAPSA_WITH_NET
+/* --to-keeper: the recipient is the keeper, once its fresh evidence meets the policy. */
+static int attested_keeper(struct grant_args *a)
+{
+	capsa_attest_policy pol;
+	capsa_attest_result res;
+	cli_keeper_evidence ke;
+	int rc = cli_keeper_policy_read("grant", a->policy, &pol);
+
+	if (rc != 0 || (rc = cli_keeper_fetch("grant", a->keeper, &ke)) != 0)
+		return rc;
+	if ((rc = cli_keeper_verify("grant", a->keeper, &ke, &pol, &res)) == 0) {
+		a->to = ke.key;
+		a->have_to = true;
+		fprintf(stderr, "capsa grant: %s: attested (%s%s), keeper %s\n", a->keeper,
+		        capsa_attest_platform_name(res.platform), res.simulated ? ", SIMULATED: proves nothing" : "",
+		        ke.recipient);
+	}
+	cli_keeper_evidence_free(&ke);
+	return rc;
 }
 #endif
 
@@ -162,6 +198,7 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 		{"proxy", required_argument, NULL, 'P'},     {"proxies", required_argument, NULL, 'F'},
 		{"expires", required_argument, NULL, 'E'},   {"max-uses", required_argument, NULL, 'U'},
 		{"record", required_argument, NULL, 'D'},    {"republish", required_argument, NULL, 'B'},
+		{"to-keeper", required_argument, NULL, 'K'}, {"policy", required_argument, NULL, 'Y'},
 #endif
 		{NULL, 0, NULL, 0}};
 	int c, rc = 0;
@@ -188,6 +225,8 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 		case 'E':
 		case 'D':
 		case 'B':
+		case 'K':
+		case 'Y':
 		case 'U': rc = parse_net_option(a, c, optarg); break;
 #endif
 		default: fputs(usage, stderr); return CLI_EXIT_USAGE;
@@ -196,6 +235,13 @@ static int parse_args(struct grant_args *a, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 #if CAPSA_WITH_NET
+	if ((a->keeper != NULL) != (a->policy != NULL) || (a->keeper != NULL && (a->have_to || a->proxies.num == 0))) {
+		fputs("usage: capsa grant --owner IDENTITY --to-keeper URL --policy POLICY -t M --proxy URL#RECIPIENT ... FILE\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (a->keeper != NULL && (rc = attested_keeper(a)) != 0)
+		return rc;
 	if (a->republish != NULL) {
 		if (!a->have_owner || a->proxies.num == 0 || a->have_to || argc != optind) {
 			fputs("usage: capsa grant --republish RECORD --owner IDENTITY --proxy URL#RECIPIENT ...\n", stderr);

@@ -8,6 +8,7 @@
 #include <capsa/file.h>
 
 #include "cli.h"
+#include "cli_serve.h"
 #include "daemon/http.h"
 #include "daemon/proxy.h"
 #include "daemon/state_dir.h"
@@ -155,49 +156,23 @@ static int read_config(struct proxy_args *a, const char *file)
 	return rc;
 }
 
-static bool number(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = s != NULL ? strtoul(s, &end, 10) : 0;
-	return s == NULL || (errno == 0 && *end == '\0' && s[0] >= '1' && s[0] <= '9' && *out <= max);
-}
-
 /* Turns the options into a server configuration; names the first bad one. */
 static int make_config(const struct proxy_args *a, capsa_http_config *cfg)
 {
-	unsigned long v[4];
+	cli_serve_opts o = {.listen = a->opt[O_LISTEN], .tls_cert = a->opt[O_CERT], .tls_key = a->opt[O_KEY],
+	                    .max_connections = a->opt[O_MAXCONN], .per_ip = a->opt[O_PERIP],
+	                    .timeout = a->opt[O_TIMEOUT], .max_body = a->opt[O_MAXBODY]};
 
-	capsa_http_config_default(cfg);
-	if (a->opt[O_LISTEN] == NULL || strrchr(a->opt[O_LISTEN], ':') == NULL || a->opt[O_DATA] == NULL) {
-		fputs("capsa proxy serve: --listen ADDR:PORT and --data DIR are required\n", stderr);
-		return CLI_EXIT_USAGE;
-	}
-	for (int i = 0; i < 4; i++)
-		if (!number(a->opt[O_MAXCONN + i], i == 3 ? 1ul << 30 : 100000, &v[i])) {
-			fprintf(stderr, "capsa proxy serve: %s %s: not a positive number in range\n", names[O_MAXCONN + i],
-			        a->opt[O_MAXCONN + i]);
-			return CLI_EXIT_USAGE;
-		}
-	if ((a->opt[O_CERT] == NULL) != (a->opt[O_KEY] == NULL)) {
-		fputs("capsa proxy serve: --tls-cert and --tls-key go together\n", stderr);
+	if (a->opt[O_DATA] == NULL) {
+		fputs("capsa proxy serve: --data DIR is required\n", stderr);
 		return CLI_EXIT_USAGE;
 	}
 	if (a->opt[O_QUIET] != NULL && strcmp(a->opt[O_QUIET], "yes") != 0 && strcmp(a->opt[O_QUIET], "no") != 0) {
 		fputs("capsa proxy serve: quiet is yes or no\n", stderr);
 		return CLI_EXIT_USAGE;
 	}
-	cfg->listen = a->opt[O_LISTEN];
-	cfg->tls_cert_file = a->opt[O_CERT];
-	cfg->tls_key_file = a->opt[O_KEY];
-	if (a->opt[O_MAXCONN]) cfg->max_connections = (unsigned)v[0];
-	if (a->opt[O_PERIP]) cfg->per_ip_limit = (unsigned)v[1];
-	if (a->opt[O_TIMEOUT]) cfg->timeout_s = (unsigned)v[2];
-	if (a->opt[O_MAXBODY]) cfg->max_body = v[3];
-	cfg->access_log = a->opt[O_QUIET] == NULL || strcmp(a->opt[O_QUIET], "no") == 0;
-	cfg->metrics_prefix = "capsa_proxy";
-	return 0;
+	o.quiet = a->opt[O_QUIET] != NULL && strcmp(a->opt[O_QUIET], "yes") == 0;
+	return cli_serve_config("proxy serve", &o, "capsa_proxy", cfg);
 }
 
 /* --check: the configuration (already loaded), the witnesses and the state directory, changing nothing. */
@@ -250,16 +225,11 @@ static int serve(const struct proxy_args *a)
 		}
 	if (rc != 0) {
 		/* a bad --witness: nothing served */
-	} else if (capsa_proxy_register(p, srv) != CAPSA_OK || capsa_http_server_start(srv, err, sizeof err) != CAPSA_OK) {
-		fprintf(stderr, "capsa proxy serve: %s\n", err[0] ? err : "cannot start the server");
-		rc = CLI_EXIT_IO;
+	} else if (capsa_proxy_register(p, srv) != CAPSA_OK) {
+		fputs("capsa proxy serve: cannot register the routes\n", stderr);
+		rc = CLI_EXIT_FAIL;
 	} else {
-		capsa_state_dir_write_port(a->opt[O_DATA], capsa_http_server_port(srv));
-		fprintf(stderr, "listening on %.*s:%u\n", (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen,
-		        capsa_http_server_port(srv));
-		int sig = capsa_http_server_wait(srv);
-		fprintf(stderr, "capsa proxy: stopping (signal %d)\n", sig);
-		rc = capsa_http_server_stop(srv) == 0 ? 0 : CLI_EXIT_FAIL;
+		rc = cli_serve_run("proxy", srv, cfg.listen, a->opt[O_DATA]);
 	}
 	capsa_http_server_free(srv); /* before the proxy: no handler may run after it closes */
 	capsa_proxy_close(p);

@@ -7,6 +7,7 @@
 #include <capsa/tlog.h>
 
 #include "cli.h"
+#include "cli_serve.h"
 #include "daemon/http.h"
 #include "daemon/state_dir.h"
 #include "daemon/witness.h"
@@ -103,19 +104,13 @@ static int serve(const struct witness_args *a)
 		fprintf(stderr, "capsa witness: %s\n", err);
 		return CLI_EXIT_IO;
 	}
-	if (capsa_http_server_new(&srv, &cfg, err, sizeof err) != CAPSA_OK ||
-	    capsa_witness_register(w, srv) != CAPSA_OK || capsa_http_server_start(srv, err, sizeof err) != CAPSA_OK) {
-		fprintf(stderr, "capsa witness: %s\n", err[0] ? err : "cannot start the server");
+	if (capsa_http_server_new(&srv, &cfg, err, sizeof err) != CAPSA_OK || capsa_witness_register(w, srv) != CAPSA_OK) {
+		fprintf(stderr, "capsa witness: %s\n", err[0] ? err : "cannot set up the server");
 		goto out;
 	}
 	if (capsa_witness_vkey(w, &vkey, &vkey_len) == CAPSA_OK)
 		fprintf(stderr, "capsa witness: key %s\n", vkey);
-	capsa_state_dir_write_port(a->data, capsa_http_server_port(srv));
-	fprintf(stderr, "listening on %.*s:%u\n", (int)(strrchr(a->listen, ':') - a->listen), a->listen,
-	        capsa_http_server_port(srv));
-	int sig = capsa_http_server_wait(srv);
-	fprintf(stderr, "capsa witness: stopping (signal %d)\n", sig);
-	rc = capsa_http_server_stop(srv) == 0 ? 0 : CLI_EXIT_FAIL;
+	rc = cli_serve_run("witness", srv, a->listen, a->data);
 out:
 	free(vkey);
 	capsa_http_server_free(srv);

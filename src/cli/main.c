@@ -19,6 +19,7 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_revoke,
 	&cli_verb_audit,
 	&cli_verb_witness,
+	&cli_verb_keeper,
 #endif
 };
 

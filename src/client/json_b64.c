@@ -38,3 +38,22 @@ bool capsa_b64_exact(uint8_t *out, size_t want, const char *s)
 	free(again);
 	return ok;
 }
+
+uint8_t *capsa_b64_any(const char *s, size_t max, size_t *out_len)
+{
+	size_t len = s != NULL ? strlen(s) : 0, n;
+	uint8_t *out;
+
+	*out_len = 0;
+	if (len == 0 || len % 4 != 0)
+		return NULL;
+	n = len / 4 * 3 - (s[len - 1] == '=') - (s[len - 2] == '=');
+	if (n == 0 || n > max || (out = malloc(n)) == NULL)
+		return NULL;
+	if (!capsa_b64_exact(out, n, s)) {
+		free(out);
+		return NULL;
+	}
+	*out_len = n;
+	return out;
+}

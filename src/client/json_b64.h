@@ -17,4 +17,7 @@ json_t *capsa_json_b64(const uint8_t *data, size_t len);
  */
 bool capsa_b64_exact(uint8_t *out, size_t want, const char *s);
 
+/* capsa_b64_any decodes the canonical base64 |s| of 1 to |max| bytes into a fresh buffer (free()), or NULL. */
+uint8_t *capsa_b64_any(const char *s, size_t max, size_t *out_len);
+
 #endif

@@ -68,3 +68,25 @@ capsa_status capsa_tpm2_enroll_ak(capsa_tpm2 *tpm, const capsa_tpm2_ek *ek, uint
 	say(why);
 	return CAPSA_ERR_UNSUPPORTED;
 }
+
+capsa_status capsa_tpm2_measure(capsa_tpm2 *tpm, const uint8_t measurement[CAPSA_TPM2_DIGEST_BYTES])
+{
+	(void)tpm, (void)measurement;
+	return CAPSA_ERR_UNSUPPORTED;
+}
+
+capsa_status capsa_tpm2_seal_secret(capsa_tpm2 *tpm, const uint8_t *secret, size_t secret_len, uint8_t **blob,
+                                    size_t *blob_len)
+{
+	(void)tpm, (void)secret, (void)secret_len;
+	*blob = NULL, *blob_len = 0;
+	return CAPSA_ERR_UNSUPPORTED;
+}
+
+capsa_status capsa_tpm2_unseal_secret(capsa_tpm2 *tpm, const uint8_t *blob, size_t blob_len, uint8_t secret[128],
+                                      size_t *secret_len)
+{
+	(void)tpm, (void)blob, (void)blob_len, (void)secret;
+	*secret_len = 0;
+	return CAPSA_ERR_UNSUPPORTED;
+}

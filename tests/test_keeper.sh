@@ -1,0 +1,134 @@
+#!/bin/bash
+# capsa keeper on 127.0.0.1, as far as it is built: a sim keeper and a tpm2
+# keeper on a real software TPM (swtpm, started and stopped here), their ids,
+# their attestation, the policies `keeper policy` prints, and grants through
+# three real proxies to a keeper whose fresh evidence meets the policy; a
+# measurement outside the policy, tampered evidence and a stale nonce are
+# refused at grant, naming the check, and nothing is granted; the tpm2 keeper
+# keeps its identity only sealed, unseals it again on restart, and a changed
+# program cannot start on it.
+# capsa-test: net
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/harness/cli.sh"
+command -v swtpm >/dev/null || { echo "swtpm is missing (scripts/deps installs it)" >&2; exit 1; }
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null; cd /; rm -rf "$dir"' EXIT
+
+# serve NAME CMD...: starts a daemon whose state is NAME/, waits for NAME/port; sets url[NAME], pid[NAME].
+declare -A url pid
+serve() {
+	local name=$1; shift
+	rm -f "$name/port"
+	"$@" --listen 127.0.0.1:0 --data "$name" --quiet 2>>"$name.log" &
+	pid[$name]=$!
+	pids+=($!)
+	for _ in $(seq 200); do [ -s "$name/port" ] && break; kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.05; done
+	url[$name]="http://127.0.0.1:$(cat "$name/port" 2>/dev/null)"
+}
+stop() { kill "${pid[$1]}" 2>/dev/null; wait "${pid[$1]}" 2>/dev/null; }
+
+for i in 1 2 3; do
+	serve "p$i" "$CAPSA" proxy serve
+	echo "${url[p$i]} $("$CAPSA" proxy id --data "p$i" | head -n 1)" >>proxies
+done
+"$CAPSA" keygen -o owner.txt 2>/dev/null
+head -c 100000 /dev/urandom >model
+"$CAPSA" seal -q --owner owner.txt -o model.capsa model
+
+# grant_keeper URL POLICY: a 2-of-3 grant to the keeper at URL; grant.out, err.txt, exit status.
+grant_keeper() { "$CAPSA" grant --owner owner.txt --to-keeper "$1" --policy "$2" -t 2 --proxies proxies model.capsa \
+	>grant.out 2>err.txt; }
+# holds_for PARTY: every proxy holds the grant in grant.out for the party PARTY.
+holds_for() {
+	local id; id=$(sed -n 's/^grant: //p' grant.out)
+	for i in 1 2 3; do
+		curl -sf "${url[p$i]}/v1/grants/$id" | grep -q "\"recipient\":\"$1\"" || return 1
+	done
+}
+party() { curl -sf "$1/v1/id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["party"])'; }
+
+# ---- A sim keeper ------------------------------------------------------------------
+serve k1 "$CAPSA" keeper serve --tee sim
+check "the sim keeper serves" curl -sf "${url[k1]}/healthz" -o /dev/null
+check "it says it has no hardware protection" grep -q "NO HARDWARE PROTECTION" k1.log
+check "its identity file is 0600" [ "$(stat -c %a k1/identity k1/sim-platform.key | sort -u)" = 600 ]
+"$CAPSA" keeper id --tee sim --data k1 >id.txt 2>/dev/null
+check "keeper id: its recipient string" grep -q "^capsa1" id.txt
+check "... the one it serves" grep -q "$(head -n 1 id.txt)" <(curl -sf "${url[k1]}/v1/id")
+check "... and its log's vkey" grep -q "^capsa.keeper/[0-9a-f]\{16\}+[0-9a-f]\{8\}+" <(sed -n 2p id.txt)
+code=$(curl -s -o problem.json -w '%{http_code}' "${url[k1]}/v1/attestation?nonce=zz")
+check "a bad nonce: 400 bad-request" [ "$code" = 400 ]
+check "... as problem JSON" grep -q '"type":"urn:capsa:problem:bad-request"' problem.json
+expect_exit 20 "policy: sim refused without --allow-sim" "$CAPSA" keeper policy --keeper "${url[k1]}"
+says "proves nothing"
+"$CAPSA" keeper policy --keeper "${url[k1]}" --allow-sim -o sim.json 2>err.txt
+check "policy --allow-sim" grep -q '"sim": {"measurements": \["[0-9a-f]\{64\}"\], "platform_keys": \["[0-9a-f]\{64\}"\]}' sim.json
+check "... which the attestation command accepts" bash -c \
+	"n=00112233; curl -sf '${url[k1]}/v1/attestation?nonce='\$n | python3 -c 'import json,sys,base64; sys.stdout.buffer.write(base64.b64decode(json.load(sys.stdin)[\"evidence\"]))' >ev.bin && \
+	 '$CAPSA' attest verify ev.bin --policy sim.json --nonce \$n --keys <(head -n 1 id.txt | tr -d '\n') >/dev/null"
+
+check "a grant to the attested keeper" grant_keeper "${url[k1]}" sim.json
+check "... says it is simulated" grep -q "attested (sim, SIMULATED" err.txt
+check "... every proxy holds it for the keeper" holds_for "$(party "${url[k1]}")"
+
+# A measurement the policy does not list: refused, nothing granted.
+sed 's/"measurements": \["\(..\)/"measurements": ["00/' sim.json >other.json
+[ "$(cmp -s sim.json other.json; echo $?)" = 1 ] || sed -i 's/"measurements": \["00/"measurements": ["11/' other.json
+expect_exit 20 "a keeper outside the policy is refused" grant_keeper "${url[k1]}" other.json
+says "check 'policy-measurement' failed"
+check "... and nothing is granted" [ ! -s grant.out ]
+
+# Tampered evidence and a stale nonce, through a man in the middle.
+python3 "$here/tools/proxy_middle.py" "${url[k1]}" tamper.port tamper & pids+=($!)
+python3 "$here/tools/proxy_middle.py" "${url[k1]}" stale.port stale & pids+=($!)
+for _ in $(seq 100); do [ -s tamper.port ] && [ -s stale.port ] && break; sleep 0.05; done
+expect_exit 20 "tampered evidence is refused" grant_keeper "http://127.0.0.1:$(cat tamper.port)" sim.json
+says "attestation refused: check"
+check "... and nothing is granted" [ ! -s grant.out ]
+curl -sf "http://127.0.0.1:$(cat stale.port)/v1/attestation?nonce=0102" -o /dev/null # the evidence it will replay
+expect_exit 20 "evidence for another nonce is refused" grant_keeper "http://127.0.0.1:$(cat stale.port)" sim.json
+says "check 'nonce' failed"
+
+# ---- A tpm2 keeper on swtpm --------------------------------------------------------
+for try in 1 2 3 4 5 6 7 8; do
+	port=$((20000 + (RANDOM % 20000) * 2))
+	mkdir -p tpm
+	swtpm socket --tpm2 --tpmstate dir=tpm --server type=tcp,port=$port,bindaddr=127.0.0.1 \
+		--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear >swtpm.log 2>&1 &
+	tpm_pid=$!
+	sleep 0.3
+	kill -0 "$tpm_pid" 2>/dev/null && break
+	tpm_pid=
+done
+[ -n "$tpm_pid" ] || { echo "swtpm did not start" >&2; cat swtpm.log >&2; exit 1; }
+pids+=("$tpm_pid")
+tcti="swtpm:host=127.0.0.1,port=$port"
+
+serve k2 "$CAPSA" keeper serve --tee tpm2 --tcti "$tcti"
+check "the tpm2 keeper serves" curl -sf "${url[k2]}/healthz" -o /dev/null
+check "its identity exists only sealed" bash -c "[ -s k2/identity.tpm2 ] && [ ! -e k2/identity ]"
+first=$(party "${url[k2]}")
+"$CAPSA" keeper policy --keeper "${url[k2]}" -o tpm.json 2>err.txt
+check "policy: tpm2, no --allow-sim needed" grep -q '"tpm2": {"measurements": \["[0-9a-f]\{64\}"\], "ak_names": \["000b[0-9a-f]\{64\}"\]}' tpm.json
+check "... and allow_sim false" grep -q '"allow_sim": false' tpm.json
+check "a grant to the tpm2 keeper" grant_keeper "${url[k2]}" tpm.json
+check "... held for it by every proxy" holds_for "$first"
+expect_exit 20 "the sim policy refuses the tpm2 keeper" grant_keeper "${url[k2]}" sim.json
+says "check 'ak-trusted' failed"
+
+stop k2
+serve k2 "$CAPSA" keeper serve --tee tpm2 --tcti "$tcti"
+check "after a restart it unseals the same identity" [ "$(party "${url[k2]}")" = "$first" ]
+check "... and its evidence still meets the policy" grant_keeper "${url[k2]}" tpm.json
+stop k2
+
+cp "$CAPSA" changed-capsa && printf 'another build' >>changed-capsa
+rm -f k2/port
+expect_exit 3 "a changed program cannot unseal the identity" \
+	./changed-capsa keeper serve --tee tpm2 --tcti "$tcti" --listen 127.0.0.1:0 --data k2 --quiet
+says "PCR 16 no longer holds the measurement"
+check "... and it did not serve" [ ! -e k2/port ]
+
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+wait 2>/dev/null
+summary
