@@ -498,6 +498,30 @@ CAPSA_API unsigned capsa_reader_checks(const capsa_reader *r);
 /* capsa_reader_origin exports a signed file's provenance, as capsa_open_origin does. */
 CAPSA_API capsa_status capsa_reader_origin(const capsa_reader *r, capsa_origin *out) CAPSA_MUST_CHECK;
 
+/* ---- Transcription ------------------------------------------------------ */
+
+typedef struct capsa_transcribe_opts {
+	const capsa_recipient *recipient; /* the copy's one (x25519) stanza */
+	const capsa_identity *signer;     /* the copy's maker, whose Ed25519 key signs it */
+	unsigned threads;                 /* 0 means one per online CPU */
+} capsa_transcribe_opts;
+
+/*
+ * capsa_transcribe writes to |sink| a copy of the signed v2 file open in |r|
+ * (doc/FORMAT.md, "Copies"): the same plaintext under a fresh CEK wrapped to
+ * o->recipient alone, signed by o->signer, carrying the original's
+ * provenance so that its recipient can prove the plaintext is the original
+ * producer's without ever holding the original CEK. Every chunk is verified
+ * as it is read; memory stays bounded (one 8 MiB block) whatever the size.
+ * Returns CAPSA_OK; CAPSA_ERR_ARG (no recipient or signer, or the original
+ * is not a signed v2 file); the reader's errors (a damaged chunk); the
+ * seal's (CAPSA_ERR_MISMATCH if the plaintext is not what the original's
+ * producer committed to); or what |sink| returned. On failure the sink may
+ * have received a partial copy, which fails to open.
+ */
+CAPSA_API capsa_status capsa_transcribe(capsa_reader *r, const capsa_transcribe_opts *o, capsa_sink sink,
+                                        void *sink_arg) CAPSA_MUST_CHECK;
+
 /* capsa_reader_close wipes every key, closes the reader's descriptor and frees |r|; NULL is fine. */
 CAPSA_API void capsa_reader_close(capsa_reader *r);
 
