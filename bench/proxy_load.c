@@ -194,7 +194,7 @@ static int load(int argc, char **argv)
 	l.bodies = calloc(n, sizeof *l.bodies);
 	l.latency_ms = calloc(n, sizeof *l.latency_ms);
 	for (size_t i = 0; i < n; i++)
-		if ((l.bodies[i] = cli_net_reencrypt_body(&me, party, grants, s, items)) == NULL)
+		if ((l.bodies[i] = capsa_proxy_reencrypt_body(&me, party, grants, s, items)) == NULL)
 			return 1;
 	l.n = n;
 	double start = now_s();

@@ -13,6 +13,8 @@
 #include "client/http_client.h"
 #include "client/json_b64.h"
 #include "client/proxy_answer.h"
+#include "client/proxy_gather.h"
+#include "client/proxy_request.h"
 #include "client/proxy_peer.h"
 
 /* The proxies named by --proxy and --proxies. */
@@ -27,13 +29,6 @@ int cli_net_add_proxy(const char *verb, cli_proxies *ps, const char *spec);
 int cli_net_add_proxies_file(const char *verb, cli_proxies *ps, const char *path);
 void cli_net_proxies_clear(cli_proxies *ps);
 
-/*
- * Signs |statement| with |id| and makes the request body {"statement",
- * "signature", and |extra_key|: |extra| (taken; may be NULL)} (free()).
- */
-char *cli_net_envelope(const char *statement, size_t len, const capsa_identity *id, const char *extra_key,
-                       json_t *extra);
-
 /* Proxy |i|'s request body (malloc'd), or NULL. */
 typedef char *(*cli_net_body_fn)(void *arg, size_t i);
 
@@ -46,17 +41,6 @@ capsa_http_call *cli_net_post(const cli_proxies *ps, const char *route, cli_net_
                               const capsa_http_client_opts *opts);
 void cli_net_calls_free(capsa_http_call *calls, size_t n);
 
-
-/*
- * The body of a re-encryption request to the proxy with party id |party|:
- * |n| items (1 to CAPSA_PROXY_MAX_ITEMS), the capsule of |s[i]| under
- * |grant_ids[i]|, a fresh nonce, signed by |me| (malloc'd), or NULL.
- */
-char *cli_net_reencrypt_body(const capsa_identity *me, const char *party, const uint8_t (*grant_ids)[CAPSA_GRANT_ID_BYTES],
-                             const capsa_umbral_stanza *s, size_t n);
-
-/* A fresh nonce and the current time for a statement. */
-int cli_net_nonce(uint8_t nonce[CAPSA_PROXY_NONCE_BYTES], uint64_t *now);
 
 /* Parses a grant id (32 hex characters). */
 bool cli_net_grant_id(uint8_t out[CAPSA_GRANT_ID_BYTES], const char *s);

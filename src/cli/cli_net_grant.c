@@ -29,7 +29,7 @@ static char *grant_body(const capsa_identity *owner, const cli_grant_record *r, 
 	capsa_identity_recipient(&g.owner, owner);
 	SHA256(wrap, CAPSA_PROXY_KFRAG_WRAP_BYTES, g.kfrag_hash);
 	if (capsa_proxy_grant_format(&text, &len, &g) == CAPSA_OK)
-		body = cli_net_envelope(text, len, owner, "kfrag", capsa_json_b64(wrap, CAPSA_PROXY_KFRAG_WRAP_BYTES));
+		body = capsa_proxy_envelope(text, len, owner, "kfrag", capsa_json_b64(wrap, CAPSA_PROXY_KFRAG_WRAP_BYTES));
 	free(text);
 	return body;
 }

@@ -63,8 +63,8 @@ static char *revoke_body(const struct revoke_args *a, const capsa_proxy_peer *pe
 
 	memcpy(r.proxy, peer->party, sizeof r.proxy);
 	memcpy(r.grant_id, a->grant_id, sizeof r.grant_id);
-	if (cli_net_nonce(r.nonce, &r.time) == 0 && capsa_proxy_revoke_format(&text, &len, &r) == CAPSA_OK)
-		body = cli_net_envelope(text, len, &a->owner, NULL, NULL);
+	if (capsa_proxy_nonce(r.nonce, &r.time) == CAPSA_OK && capsa_proxy_revoke_format(&text, &len, &r) == CAPSA_OK)
+		body = capsa_proxy_envelope(text, len, &a->owner, NULL, NULL);
 	free(text);
 	return body;
 }
