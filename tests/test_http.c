@@ -79,6 +79,32 @@ static void h_block(void *arg, const capsa_http_request *req, capsa_http_respons
 	capsa_http_respond_text(resp, 200, "text/plain", "released");
 }
 
+#define STREAM_BYTES (3u << 20) /* more than a pipe and a socket buffer hold */
+static atomic_int producers_done;
+
+/* Writes STREAM_BYTES of a pattern, or stops at the first failed write (the client or the server gone). */
+static void produce_pattern(void *arg, int fd)
+{
+	uint8_t block[4096];
+	size_t *limit = arg, total = limit != NULL ? *limit : STREAM_BYTES;
+
+	for (size_t off = 0; fd >= 0 && off < total; off += sizeof block) {
+		for (size_t i = 0; i < sizeof block; i++)
+			block[i] = (uint8_t)((off + i) % 251);
+		if (write(fd, block, sizeof block) != (ssize_t)sizeof block)
+			break;
+	}
+	atomic_fetch_add(&producers_done, 1);
+}
+
+static void h_stream(void *arg, const capsa_http_request *req, capsa_http_response *resp)
+{
+	static size_t forever = SIZE_MAX;
+	(void)arg;
+	capsa_http_respond_stream(resp, 200, "application/octet-stream", produce_pattern,
+	                          strcmp(req->query, "forever") == 0 ? &forever : NULL);
+}
+
 static double gauge_42(void *arg)
 {
 	(void)arg;
@@ -112,6 +138,7 @@ static capsa_http_server *start_server(unsigned per_ip, const char *cert, const 
 	CHECK_OK(capsa_http_route(srv, "GET", "/tile/special", NULL, h_hello, NULL));
 	CHECK_OK(capsa_http_route(srv, "GET", "/slow", NULL, h_slow, NULL));
 	CHECK_OK(capsa_http_route(srv, "GET", "/block", NULL, h_block, NULL));
+	CHECK_OK(capsa_http_route(srv, "GET", "/stream", NULL, h_stream, NULL));
 	CHECK_OK(capsa_http_gauge(srv, "grants", "Grants held.", gauge_42, NULL));
 	size_t id = 0;
 	CHECK_OK(capsa_http_counter(srv, "things", "Things \\ counted\nhere.", &id));
@@ -619,6 +646,37 @@ static void test_config(void)
 	capsa_http_server_free(one);
 }
 
+/* A streamed body arrives whole; a stop with a client that reads nothing ends its producer. */
+static void test_stream(void)
+{
+	capsa_http_server *srv = start_server(16, NULL, NULL, NULL);
+	capsa_http_client_opts o;
+
+	if (!srv)
+		return;
+	capsa_http_client_opts_default(&o);
+	o.max_body = 2 * STREAM_BYTES;
+	capsa_http_call c = get(url(srv, "http", "/stream"), &o);
+	bool same = c.status == 200 && c.response_len == STREAM_BYTES;
+	for (size_t i = 0; same && i < STREAM_BYTES; i++)
+		same = c.response[i] == (uint8_t)(i % 251);
+	CHECK(same);
+	capsa_http_call_clear(&c);
+
+	/* a client that connects, asks for an endless stream and reads nothing */
+	atomic_store(&producers_done, 0);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(capsa_http_server_port(srv))};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(connect(s, (struct sockaddr *)&a, sizeof a) == 0);
+	const char req[] = "GET /stream?forever HTTP/1.1\r\nHost: x\r\n\r\n";
+	CHECK(write(s, req, sizeof req - 1) == (ssize_t)(sizeof req - 1));
+	sleep_ms(200);
+	capsa_http_server_free(srv); /* waits for the producer, which the closed pipe stops */
+	CHECK(atomic_load(&producers_done) == 1);
+	close(s);
+}
+
 static void test_tls(void)
 {
 	char dir[] = "/tmp/capsa-test-http-XXXXXX";
@@ -688,6 +746,7 @@ int main(void)
 	size_t counter;
 	test_metrics(&counter);
 	test_per_ip_limit();
+	test_stream();
 	test_graceful_stop();
 	test_wait();
 	test_tls();

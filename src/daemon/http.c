@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <microhttpd.h>
@@ -66,6 +67,7 @@ struct capsa_http_server {
 	uint16_t port;
 	atomic_bool stopping;
 	atomic_uint in_flight;
+	atomic_uint producers; /* streamed bodies still being written */
 	int wake_fd; /* eventfd: capsa_http_server_request_stop */
 	/* Requests in flight by client address, for the per-client limit (429 beyond it). */
 	pthread_mutex_t clients_mu;
@@ -78,6 +80,7 @@ struct capsa_http_server {
 
 /* One request's state across the access handler's calls. */
 typedef struct request_state {
+	capsa_http_server *srv;
 	struct timespec start;
 	const route *route;
 	uint8_t *body;
@@ -427,9 +430,65 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+struct producer {
+	capsa_http_server *srv;
+	capsa_http_producer produce;
+	void *arg;
+	int fd;
+};
+
+static void *run_producer(void *arg)
+{
+	struct producer *p = arg;
+
+	p->produce(p->arg, p->fd);
+	close(p->fd);
+	atomic_fetch_sub(&p->srv->producers, 1);
+	free(p);
+	return NULL;
+}
+
+/* A response whose body |resp->produce| writes into a pipe on a thread of its own. */
+static struct MHD_Response *stream_response(capsa_http_server *srv, capsa_http_response *resp)
+{
+	struct producer *p = malloc(sizeof *p);
+	struct MHD_Response *r = NULL;
+	pthread_attr_t attr;
+	pthread_t t;
+	int fds[2];
+
+	if (p == NULL || pipe(fds) != 0) {
+		free(p);
+		resp->produce(resp->produce_arg, -1);
+		return NULL;
+	}
+	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	*p = (struct producer){srv, resp->produce, resp->produce_arg, fds[1]};
+	if ((r = MHD_create_response_from_pipe(fds[0])) == NULL)
+		close(fds[0]);
+	atomic_fetch_add(&srv->producers, 1);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (r == NULL || pthread_create(&t, &attr, run_producer, p) != 0) {
+		close(fds[1]);
+		p->fd = -1;
+		p->produce(p->arg, -1);
+		atomic_fetch_sub(&srv->producers, 1);
+		free(p);
+		if (r != NULL)
+			MHD_destroy_response(r); /* closes fds[0] */
+		r = NULL;
+	}
+	pthread_attr_destroy(&attr);
+	return r;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, request_state *rs, capsa_http_response *resp, bool close)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(resp->body_len, resp->body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = resp->produce != NULL
+	                             ? stream_response(rs->srv, resp)
+	                             : MHD_create_response_from_buffer(resp->body_len, resp->body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(resp->body);
 		return MHD_NO;
@@ -622,6 +681,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!rs)
 			return MHD_NO;
 		*con_cls = rs;
+		rs->srv = srv;
 		atomic_fetch_add(&srv->in_flight, 1);
 		clock_gettime(CLOCK_MONOTONIC, &rs->start);
 		client_address(c, rs->client, sizeof(rs->client));
@@ -703,6 +763,7 @@ capsa_status capsa_http_block_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGPIPE); /* a streamed body's client gone: its producer sees EPIPE */
 	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? CAPSA_OK : CAPSA_ERR_INTERNAL;
 }
 
@@ -814,8 +875,12 @@ unsigned capsa_http_server_stop(capsa_http_server *srv)
 		nanosleep(&ts, NULL);
 		left = atomic_load(&srv->in_flight);
 	}
-	MHD_stop_daemon(srv->mhd);
+	MHD_stop_daemon(srv->mhd); /* closes the streams' pipes: their producers stop */
 	srv->mhd = NULL;
+	while (atomic_load(&srv->producers) > 0) {
+		struct timespec ts = {0, 5 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 	if (srv->listen_fd != MHD_INVALID_SOCKET)
 		close(srv->listen_fd);
 	srv->listen_fd = MHD_INVALID_SOCKET;

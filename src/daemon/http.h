@@ -82,11 +82,21 @@ typedef struct capsa_http_header {
 
 /* One response, filled by a handler. It starts as 500 with no body; the
  * server frees body after sending it. */
+/*
+ * A streamed body's producer: it runs on a thread of its own, writes the body
+ * to |fd| (a pipe to the connection) and returns; the server closes |fd|. A
+ * write may fail (EPIPE: the client went away, or the server is stopping):
+ * then stop. |fd| is -1 when the stream could not start: only free |arg|.
+ */
+typedef void (*capsa_http_producer)(void *arg, int fd);
+
 typedef struct capsa_http_response {
 	int status;
 	char content_type[64];
 	uint8_t *body; /* malloc'd; the server takes it */
 	size_t body_len;
+	capsa_http_producer produce; /* instead of body: a streamed one (capsa_http_respond_stream) */
+	void *produce_arg;
 	capsa_http_header headers[CAPSA_HTTP_MAX_EXTRA_HEADERS];
 	size_t num_headers;
 } capsa_http_response;
@@ -194,6 +204,16 @@ void capsa_http_server_free(capsa_http_server *srv);
 void capsa_http_respond(capsa_http_response *resp, int status, const char *content_type, const void *body,
                         size_t len);
 void capsa_http_respond_text(capsa_http_response *resp, int status, const char *content_type, const char *text);
+
+/*
+ * capsa_http_respond_stream sets |resp| to |status| with a body of unknown
+ * length (chunked) that |produce| writes, on a thread of its own, once the
+ * handler has returned. The server waits for every producer before it
+ * stops. |produce| is always called exactly once (with fd -1 if the stream
+ * cannot start), so it owns |arg|.
+ */
+void capsa_http_respond_stream(capsa_http_response *resp, int status, const char *content_type,
+                               capsa_http_producer produce, void *arg);
 
 /*
  * capsa_http_problem answers an RFC 7807 problem: application/problem+json

@@ -70,3 +70,15 @@ bool capsa_http_add_header(capsa_http_response *resp, const char *name, const ch
 	resp->num_headers++;
 	return true;
 }
+
+void capsa_http_respond_stream(capsa_http_response *resp, int status, const char *content_type,
+                               capsa_http_producer produce, void *arg)
+{
+	free(resp->body);
+	resp->body = NULL;
+	resp->body_len = 0;
+	resp->status = status;
+	snprintf(resp->content_type, sizeof resp->content_type, "%s", content_type);
+	resp->produce = produce;
+	resp->produce_arg = arg;
+}
