@@ -22,6 +22,7 @@ static capsa_keeper_grant a_grant(void)
 	capsa_party_id(g.keeper, ids[2].ed25519_public);
 	memset(g.grant_id, 0x11, sizeof g.grant_id);
 	memset(g.content_id, 0x22, sizeof g.content_id);
+	snprintf(g.file, sizeof g.file, "model.capsa");
 	g.owner = recs[0];
 	for (int i = 0; i < 3; i++) {
 		snprintf(g.proxies[i].url, sizeof g.proxies[i].url, "http://127.0.0.1:%d", 7301 + i);

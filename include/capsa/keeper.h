@@ -3,8 +3,9 @@
  * doc/PROTOCOL.md "Keepers"), in the line grammar of the proxies'
  * statements and signed the same way (capsa_proxy_sign, capsa_proxy_verify):
  *
- *   grant   the owner tells a keeper where the cfrags of its grant come from:
- *           the grant id, the content, the threshold and the proxies;
+ *   grant   the owner tells a keeper where the cfrags of its grant come from
+ *           (the grant id, the threshold, the proxies), for a content and
+ *           the file that holds it in the keeper's store;
  *   access  the owner allows (until a time) or denies one recipient a content;
  *   fetch   a recipient asks a keeper for its copy of a file in the keeper's store.
  *
@@ -43,6 +44,7 @@ typedef struct capsa_keeper_grant {
 	char keeper[CAPSA_PARTY_ID_HEXLEN + 1];
 	uint8_t grant_id[CAPSA_GRANT_ID_BYTES];
 	uint8_t content_id[CAPSA_CONTENT_ID_BYTES];
+	char file[CAPSA_KEEPER_FILE_MAX + 1]; /* the sealed file in the keeper's store */
 	capsa_recipient owner;
 	uint8_t threshold;      /* 1..num_proxies */
 	size_t num_proxies;     /* 1..CAPSA_KEEPER_MAX_PROXIES, in kfrag order */

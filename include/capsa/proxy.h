@@ -198,6 +198,14 @@ typedef enum capsa_proxy_problem {
 	CAPSA_PROBLEM_UNSUPPORTED_MEDIA_TYPE, /* 415: not application/json */
 	CAPSA_PROBLEM_NOT_FOUND,              /* 404: no such path */
 	CAPSA_PROBLEM_METHOD_NOT_ALLOWED,     /* 405 */
+	/* A keeper's (doc/PROTOCOL.md, "Keepers") */
+	CAPSA_PROBLEM_WRONG_KEEPER,   /* 421: the statement names another keeper */
+	CAPSA_PROBLEM_NO_SUCH_FILE,   /* 404: the keeper's store holds no such file */
+	CAPSA_PROBLEM_NOT_OWNER,      /* 403: the signer is not the owner of the file's content */
+	CAPSA_PROBLEM_NOT_LISTED,     /* 403: the access list does not name the recipient */
+	CAPSA_PROBLEM_DENIED,         /* 403: the access list denies the recipient */
+	CAPSA_PROBLEM_ACCESS_ENDED,   /* 403: the recipient's access has ended */
+	CAPSA_PROBLEM_NO_CFRAGS,      /* 503: fewer verified cfrags from the proxies than the threshold */
 } capsa_proxy_problem;
 
 /* capsa_proxy_problem_name returns the name in "urn:capsa:problem:<name>", e.g. "revoked"; never NULL. */

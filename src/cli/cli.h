@@ -54,6 +54,8 @@ extern const struct cli_verb cli_verb_verify;
 #if CAPSA_WITH_NET
 extern const struct cli_verb cli_verb_witness;
 extern const struct cli_verb cli_verb_keeper;
+extern const struct cli_verb cli_verb_access;
+extern const struct cli_verb cli_verb_fetch;
 extern const struct cli_verb cli_verb_proxy;
 extern const struct cli_verb cli_verb_revoke;
 extern const struct cli_verb cli_verb_audit;

@@ -10,8 +10,12 @@
 
 #include "cli.h"
 #include "cli_keeper.h"
+#include <capsa/keeper.h>
+
 #include "client/http_client.h"
 #include "client/json_b64.h"
+#include "client/proxy_answer.h"
+#include "client/proxy_request.h"
 
 #define EVIDENCE_MAX (512 * 1024)
 
@@ -112,4 +116,65 @@ void cli_keeper_evidence_free(cli_keeper_evidence *ke)
 	free(ke->evidence);
 	ke->evidence = NULL;
 	ke->evidence_len = 0;
+}
+
+int cli_keeper_post(const char *verb, const capsa_identity *id, const char *url, const char *route, const char *text,
+                    size_t len, json_t **answer)
+{
+	char full[2048], why[512];
+	char *body = capsa_proxy_envelope(text, len, id, NULL, NULL);
+	capsa_http_call c = {.url = full, .content_type = "application/json"};
+	capsa_proxy_problem problem;
+
+	*answer = NULL;
+	if (body == NULL)
+		return CLI_EXIT_FAIL;
+	snprintf(full, sizeof full, "%s%s", url, route);
+	c.body = (const uint8_t *)body;
+	c.body_len = strlen(body);
+	if (capsa_http_parallel(&c, 1, NULL) != CAPSA_OK) {
+		free(body);
+		return CLI_EXIT_FAIL;
+	}
+	*answer = capsa_proxy_answer(&c, &problem, why, sizeof why);
+	if (*answer == NULL)
+		fprintf(stderr, "capsa %s: %s: %s\n", verb, url, why);
+	capsa_http_call_clear(&c);
+	free(body);
+	return *answer != NULL ? 0 : CLI_EXIT_FAIL;
+}
+
+int cli_keeper_send_grant(const capsa_identity *owner, const char *url, const capsa_recipient *keeper,
+                          const uint8_t grant_id[CAPSA_GRANT_ID_BYTES], const uint8_t content_id[CAPSA_CONTENT_ID_BYTES],
+                          const char *file, unsigned threshold, const capsa_proxy_peer *ps, size_t n)
+{
+	capsa_keeper_grant *g = calloc(1, sizeof *g);
+	char *text = NULL;
+	size_t len;
+	json_t *answer = NULL;
+	int rc = CLI_EXIT_USAGE;
+
+	if (g == NULL)
+		return CLI_EXIT_FAIL;
+	capsa_party_id(g->keeper, keeper->ed25519_public);
+	memcpy(g->grant_id, grant_id, CAPSA_GRANT_ID_BYTES);
+	memcpy(g->content_id, content_id, CAPSA_CONTENT_ID_BYTES);
+	snprintf(g->file, sizeof g->file, "%s", file);
+	capsa_identity_recipient(&g->owner, owner);
+	g->threshold = (uint8_t)threshold;
+	g->num_proxies = n;
+	g->time = (uint64_t)time(NULL);
+	for (size_t i = 0; i < n && i < CAPSA_KEEPER_MAX_PROXIES; i++) {
+		snprintf(g->proxies[i].url, sizeof g->proxies[i].url, "%s", ps[i].url);
+		g->proxies[i].key = ps[i].key;
+	}
+	if (n > CAPSA_KEEPER_MAX_PROXIES || capsa_keeper_grant_format(&text, &len, g) != CAPSA_OK)
+		fprintf(stderr, "capsa grant: cannot tell the keeper (file name %s: [A-Za-z0-9._-]; at most %d proxies)\n",
+		        file, CAPSA_KEEPER_MAX_PROXIES);
+	else if ((rc = cli_keeper_post("grant", owner, url, "/v1/grants", text, len, &answer)) == 0)
+		printf("keeper %s holds the grant for its file %s\n", url, g->file);
+	json_decref(answer);
+	free(text);
+	free(g);
+	return rc;
 }

@@ -6,8 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include <capsa/attest.h>
+#include <capsa/grant.h>
 #include <capsa/keys.h>
+
+#include "client/proxy_peer.h"
 
 typedef struct cli_keeper_evidence {
 	char recipient[CAPSA_RECIPIENT_STRLEN + 1]; /* what the evidence binds */
@@ -33,5 +38,22 @@ int cli_keeper_verify(const char *verb, const char *url, const cli_keeper_eviden
 int cli_keeper_policy_read(const char *verb, const char *path, capsa_attest_policy *pol);
 
 void cli_keeper_evidence_free(cli_keeper_evidence *ke);
+
+/*
+ * Sends the keeper at |url| (party |keeper|) the owner's grant: where the
+ * cfrags of |grant_id| for |content_id| come from (|ps|, in kfrag order), and
+ * the store file |file| that holds the content. Returns 0 or an exit code.
+ */
+int cli_keeper_send_grant(const capsa_identity *owner, const char *url, const capsa_recipient *keeper,
+                          const uint8_t grant_id[CAPSA_GRANT_ID_BYTES], const uint8_t content_id[CAPSA_CONTENT_ID_BYTES],
+                          const char *file, unsigned threshold, const capsa_proxy_peer *ps, size_t n);
+
+/*
+ * POSTs the statement |text| signed by |id| to |url||route| and prints the
+ * answer's problem if it refused. Returns 0 and the answer (json_decref), or
+ * an exit code.
+ */
+int cli_keeper_post(const char *verb, const capsa_identity *id, const char *url, const char *route, const char *text,
+                    size_t len, json_t **answer);
 
 #endif

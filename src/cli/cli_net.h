@@ -69,7 +69,8 @@ int cli_net_republish(const capsa_identity *owner, cli_proxies *ps, const char *
 
 /* The network forms of the verbs (cli_net_grant.c, cli_net_open.c). */
 int cli_net_grant(const capsa_identity *owner, const capsa_recipient *to, size_t threshold, cli_proxies *ps,
-                  uint64_t not_after, uint64_t max_uses, const char *file, const char *record);
+                  uint64_t not_after, uint64_t max_uses, const char *file, const char *record,
+                  uint8_t grant_id[CAPSA_GRANT_ID_BYTES], uint8_t content_id[CAPSA_CONTENT_ID_BYTES]);
 /*
  * Asks the proxies for cfrags of |grant_id| for |file|, into |*cfrags| and
  * the URLs they came from into |*names| (both free(); the URLs are |ps|'s).

@@ -145,7 +145,8 @@ static int make_grant(const capsa_identity *owner, cli_proxies *ps, cli_grant_re
 }
 
 int cli_net_grant(const capsa_identity *owner, const capsa_recipient *to, size_t threshold, cli_proxies *ps,
-                  uint64_t not_after, uint64_t max_uses, const char *file, const char *record)
+                  uint64_t not_after, uint64_t max_uses, const char *file, const char *record,
+                  uint8_t grant_id[CAPSA_GRANT_ID_BYTES], uint8_t content_id[CAPSA_CONTENT_ID_BYTES])
 {
 	cli_grant_record *r = calloc(1, sizeof *r);
 	uint8_t (*wraps)[CAPSA_PROXY_KFRAG_WRAP_BYTES] = calloc(ps->num, sizeof *wraps);
@@ -169,6 +170,8 @@ int cli_net_grant(const capsa_identity *owner, const capsa_recipient *to, size_t
 		goto out;
 	capsa_hex_encode(id, r->g.grant_id, sizeof r->g.grant_id);
 	printf("grant: %s\n", id);
+	memcpy(grant_id, r->g.grant_id, CAPSA_GRANT_ID_BYTES);
+	memcpy(content_id, r->g.content_id, CAPSA_CONTENT_ID_BYTES);
 	rc = conclude(post_grants(owner, ps, r, wraps), ps, r);
 	if (record == NULL && (path = malloc(strlen(file) + sizeof ".grant-12345678")) != NULL)
 		sprintf(path, "%s.grant-%.8s", file, id);

@@ -360,6 +360,22 @@ out:
 	return rc;
 }
 
+#if CAPSA_WITH_NET
+/* The grant to the proxies, then, for a keeper, where its cfrags come from: the keeper's store file is FILE's name. */
+static int grant_through_proxies(struct grant_args *a)
+{
+	uint8_t grant_id[CAPSA_GRANT_ID_BYTES], content_id[CAPSA_CONTENT_ID_BYTES];
+	const char *name = strrchr(a->file, '/') != NULL ? strrchr(a->file, '/') + 1 : a->file;
+	int rc = cli_net_grant(&a->owner, &a->to, a->threshold, &a->proxies, a->not_after, a->max_uses, a->file,
+	                       a->record, grant_id, content_id);
+
+	if (rc == 0 && a->keeper != NULL)
+		rc = cli_keeper_send_grant(&a->owner, a->keeper, &a->to, grant_id, content_id, name, (unsigned)a->threshold,
+		                           a->proxies.peers, a->proxies.num);
+	return rc;
+}
+#endif
+
 static int run(int argc, char **argv)
 {
 	struct grant_args a = {0};
@@ -369,7 +385,7 @@ static int run(int argc, char **argv)
 	if (rc == 0 && a.republish != NULL)
 		rc = cli_net_republish(&a.owner, &a.proxies, a.republish);
 	else if (rc == 0 && a.proxies.num > 0)
-		rc = cli_net_grant(&a.owner, &a.to, a.threshold, &a.proxies, a.not_after, a.max_uses, a.file, a.record);
+		rc = grant_through_proxies(&a);
 	else
 #endif
 	if (rc == 0)

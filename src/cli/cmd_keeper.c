@@ -17,7 +17,7 @@ static const char help[] =
 	"     capsa keeper - a keeper: strict mode's attested holder of content keys\n"
 	"\n"
 	"SYNOPSIS\n"
-	"     capsa keeper serve --tee sim|tpm2 --listen ADDR:PORT --data DIR [--tcti TCTI]\n"
+	"     capsa keeper serve --tee sim|tpm2 --listen ADDR:PORT --data DIR [--store DIR] [--tcti TCTI]\n"
 	"                        [--tls-cert FILE --tls-key FILE] [--max-connections N] [--per-ip N]\n"
 	"                        [--timeout SECONDS] [--max-body BYTES] [--quiet]\n"
 	"     capsa keeper id --tee sim|tpm2 --data DIR [--tcti TCTI]\n"
@@ -55,6 +55,7 @@ static const char help[] =
 	"     --tee sim|tpm2         the trusted environment\n"
 	"     --listen ADDR:PORT     address to serve on (127.0.0.1:0, [::1]:7400)\n"
 	"     --data DIR             the keeper's state directory (made 0700 if absent)\n"
+	"     --store DIR            the sealed files it serves copies of (names: [A-Za-z0-9._-])\n"
 	"     --tcti TCTI            the TPM (tpm2-tss syntax, e.g. swtpm:host=127.0.0.1,port=2321)\n"
 	"     --tls-cert FILE        serve HTTPS with this PEM certificate ...\n"
 	"     --tls-key FILE         ... and this PEM key\n"
@@ -78,7 +79,7 @@ static const char help_tail[] =
 
 struct keeper_args {
 	cli_serve_opts serve;
-	const char *tee, *data, *tcti, *keeper, *out;
+	const char *tee, *data, *tcti, *store, *keeper, *out;
 	bool allow_sim;
 };
 
@@ -121,7 +122,7 @@ static int serve(const struct keeper_args *a)
 		fprintf(stderr, "capsa keeper serve: %s\n", err);
 		return CLI_EXIT_USAGE;
 	}
-	if (capsa_keeper_open(&k, a->data, kind, a->tcti, err, sizeof err) != CAPSA_OK) {
+	if (capsa_keeper_open(&k, a->data, kind, a->tcti, a->store, err, sizeof err) != CAPSA_OK) {
 		fprintf(stderr, "capsa keeper serve: %s\n", err);
 		capsa_http_server_free(srv);
 		return CLI_EXIT_IO;
@@ -266,11 +267,12 @@ static int show_policy(const struct keeper_args *a)
 
 static int parse(struct keeper_args *a, int argc, char **argv)
 {
-	enum { O_TEE = 256, O_LISTEN, O_DATA, O_TCTI, O_CERT, O_KEY, O_MAXCONN, O_PERIP, O_TIMEOUT, O_MAXBODY, O_QUIET,
+	enum { O_TEE = 256, O_LISTEN, O_DATA, O_TCTI, O_STORE, O_CERT, O_KEY, O_MAXCONN, O_PERIP, O_TIMEOUT, O_MAXBODY, O_QUIET,
 	       O_KEEPER, O_SIM };
 	static const struct option longs[] = {
 		{"tee", required_argument, NULL, O_TEE},           {"listen", required_argument, NULL, O_LISTEN},
 		{"data", required_argument, NULL, O_DATA},         {"tcti", required_argument, NULL, O_TCTI},
+		{"store", required_argument, NULL, O_STORE},
 		{"tls-cert", required_argument, NULL, O_CERT},     {"tls-key", required_argument, NULL, O_KEY},
 		{"max-connections", required_argument, NULL, O_MAXCONN}, {"per-ip", required_argument, NULL, O_PERIP},
 		{"timeout", required_argument, NULL, O_TIMEOUT},   {"max-body", required_argument, NULL, O_MAXBODY},
@@ -286,6 +288,7 @@ static int parse(struct keeper_args *a, int argc, char **argv)
 		case O_LISTEN: a->serve.listen = optarg; break;
 		case O_DATA: a->data = optarg; break;
 		case O_TCTI: a->tcti = optarg; break;
+		case O_STORE: a->store = optarg; break;
 		case O_CERT: a->serve.tls_cert = optarg; break;
 		case O_KEY: a->serve.tls_key = optarg; break;
 		case O_MAXCONN: a->serve.max_connections = optarg; break;

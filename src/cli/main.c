@@ -20,6 +20,8 @@ static const struct cli_verb *verbs[] = {
 	&cli_verb_audit,
 	&cli_verb_witness,
 	&cli_verb_keeper,
+	&cli_verb_access,
+	&cli_verb_fetch,
 #endif
 };
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <capsa/file.h>
+
 /* One call in flight: its easy handle and what it has received. */
 typedef struct flight {
 	CURL *easy;
@@ -69,6 +71,14 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 	flight *f = arg;
 	capsa_http_call *call = f->call;
 	size_t n = size * nmemb;
+	long code = 0;
+	if (call->download && curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code >= 200 &&
+	    code < 300) {
+		if (capsa_write_all(call->download_fd, data, n) != CAPSA_OK)
+			return 0;
+		call->downloaded += n;
+		return n;
+	}
 	if (n > f->max_body - call->response_len) {
 		f->too_large = true;
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
@@ -129,7 +139,12 @@ static bool setup(flight *f, const capsa_http_client_opts *o, long deadline_left
 	bool ok = curl_easy_setopt(e, CURLOPT_URL, c->url) == CURLE_OK;
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
+	if (c->download) { /* however long it takes, as long as it moves */
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (timeout + 999) / 1000);
+	} else {
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
+	}
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, f);

@@ -45,6 +45,9 @@ typedef struct capsa_http_call {
 	const char *content_type;  /* of the body; NULL: none sent */
 	long timeout_ms;           /* this call's own bound; 0: the default */
 	void *user;                /* for the caller (on_done sees it) */
+	bool download;             /* a 2xx body goes to download_fd as it comes, with no size limit
+	                              (timeout_ms then bounds a stall, not the whole transfer) */
+	int download_fd;
 
 	/* Results. */
 	capsa_http_outcome outcome;
@@ -54,6 +57,7 @@ typedef struct capsa_http_call {
 	char response_type[128];   /* the response's Content-Type, or "" */
 	char error[256];           /* why, when outcome != DONE; "" otherwise */
 	long elapsed_ms;
+	uint64_t downloaded;       /* download: the bytes written to download_fd */
 } capsa_http_call;
 
 typedef struct capsa_http_client_opts {

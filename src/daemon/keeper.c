@@ -11,19 +11,9 @@
 #include <capsa/util.h>
 
 #include "client/json_b64.h"
-#include "daemon/keeper.h"
+#include "daemon/keeper_internal.h"
 #include "daemon/state_dir.h"
 
-struct capsa_keeper {
-	keeper_tee_kind kind;
-	keeper_tee *tee;
-	capsa_identity id;
-	char recipient[CAPSA_RECIPIENT_STRLEN + 1];
-	char party[CAPSA_PARTY_ID_HEXLEN + 1];
-	char origin[64];
-	char *vkey;
-	int lock_fd;
-};
 
 /* The log's name: "capsa.keeper/" and 16 characters of the party id. */
 static capsa_status name_log(capsa_keeper *k)
@@ -59,7 +49,7 @@ static capsa_status keeper_open(capsa_keeper **out, const char *dir, keeper_tee_
 		return st;
 	}
 	if ((st = keeper_tee_open(&k->tee, tee, dir, tcti, serve, &k->id, err, err_len)) != CAPSA_OK ||
-	    (st = name_log(k)) != CAPSA_OK) {
+	    (st = name_log(k)) != CAPSA_OK || (serve && (st = keeper_store_open(&k->db, dir, err, err_len)) != CAPSA_OK)) {
 		capsa_keeper_close(k);
 		return st;
 	}
@@ -67,10 +57,17 @@ static capsa_status keeper_open(capsa_keeper **out, const char *dir, keeper_tee_
 	return CAPSA_OK;
 }
 
-capsa_status capsa_keeper_open(capsa_keeper **out, const char *dir, keeper_tee_kind tee, const char *tcti, char *err,
-                               size_t err_len)
+capsa_status capsa_keeper_open(capsa_keeper **out, const char *dir, keeper_tee_kind tee, const char *tcti,
+                               const char *store, char *err, size_t err_len)
 {
-	return keeper_open(out, dir, tee, tcti, true, err, err_len);
+	capsa_status st = keeper_open(out, dir, tee, tcti, true, err, err_len);
+
+	if (st == CAPSA_OK && store != NULL && ((*out)->store_dir = strdup(store)) == NULL) {
+		capsa_keeper_close(*out);
+		*out = NULL;
+		st = CAPSA_ERR_NOMEM;
+	}
+	return st;
 }
 
 capsa_status capsa_keeper_describe(capsa_keeper **out, const char *dir, keeper_tee_kind tee, const char *tcti,
@@ -84,6 +81,8 @@ void capsa_keeper_close(capsa_keeper *k)
 	if (k == NULL)
 		return;
 	keeper_tee_close(k->tee);
+	keeper_store_close(k->db);
+	free(k->store_dir);
 	capsa_identity_wipe(&k->id);
 	if (k->lock_fd >= 0)
 		close(k->lock_fd);
@@ -101,7 +100,7 @@ const char *capsa_keeper_log_key(const capsa_keeper *k)
 	return k->vkey;
 }
 
-static void reply(capsa_http_response *resp, int status, json_t *o)
+void keeper_reply(capsa_http_response *resp, int status, json_t *o)
 {
 	char *text = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
@@ -120,7 +119,7 @@ static void get_id(void *arg, const capsa_http_request *req, capsa_http_response
 
 	(void)req;
 	capsa_hex_encode(measurement, keeper_tee_measurement(k->tee), 32);
-	reply(resp, 200,
+	keeper_reply(resp, 200,
 	      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "recipient", k->recipient, "party", k->party, "origin",
 	                k->origin, "log_key", k->vkey, "tee", keeper_tee_name(k->kind), "program", measurement,
 	                "simulated", k->kind == KEEPER_TEE_SIM));
@@ -154,7 +153,7 @@ static void get_attestation(void *arg, const capsa_http_request *req, capsa_http
 		                   "the trusted environment made no evidence");
 		return;
 	}
-	reply(resp, 200,
+	keeper_reply(resp, 200,
 	      json_pack("{s:s, s:b, s:s, s:o}", "tee", keeper_tee_name(k->kind), "simulated", k->kind == KEEPER_TEE_SIM,
 	                "recipient", k->recipient, "evidence", capsa_json_b64(ev, ev_len)));
 	free(ev);
@@ -164,8 +163,14 @@ capsa_status capsa_keeper_register(capsa_keeper *k, capsa_http_server *srv)
 {
 	capsa_status st;
 
+	const char *json = "application/json";
+
+	k->srv = srv;
 	if ((st = capsa_http_route(srv, "GET", "/v1/id", NULL, get_id, k)) != CAPSA_OK ||
-	    (st = capsa_http_route(srv, "GET", "/v1/attestation", NULL, get_attestation, k)) != CAPSA_OK)
+	    (st = capsa_http_route(srv, "GET", "/v1/attestation", NULL, get_attestation, k)) != CAPSA_OK ||
+	    (st = capsa_http_route(srv, "POST", "/v1/grants", json, keeper_post_grant, k)) != CAPSA_OK ||
+	    (st = capsa_http_route(srv, "POST", "/v1/access", json, keeper_post_access, k)) != CAPSA_OK ||
+	    (st = capsa_http_route(srv, "POST", "/v1/fetch", json, keeper_post_fetch, k)) != CAPSA_OK)
 		return st;
 	return CAPSA_OK;
 }

@@ -12,6 +12,7 @@
 #include <capsa/proxy.h>
 
 #include "client/json_b64.h"
+#include "daemon/envelope.h"
 #include "daemon/grant_cache.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
@@ -55,23 +56,6 @@ struct capsa_proxy {
 	struct proxy_witnesses *witnesses;
 	size_t counter_grants, counter_reencryptions, counter_revocations, counter_refusals;
 };
-
-/* One signed request as it arrives: {"statement", "signature"[, "kfrag" | "capsules"]}. */
-typedef struct proxy_envelope {
-	const char *statement; /* into |json| */
-	size_t statement_len;
-	uint8_t signature[CAPSA_PROXY_SIG_BYTES];
-	uint8_t *kfrag; /* decoded (free()) */
-	size_t kfrag_len;
-	uint8_t (*capsules)[CAPSA_UMBRAL_CAPSULE_BYTES]; /* decoded (free()) */
-	size_t num_capsules;
-	json_t *json;
-} proxy_envelope;
-
-/* Parses a request body; false (with a reason in |why|) for anything malformed. */
-bool proxy_envelope_parse(proxy_envelope *env, const uint8_t *body, size_t len, bool want_kfrag, bool want_capsules,
-                          const char **why);
-void proxy_envelope_free(proxy_envelope *env);
 
 /* Answers the problem |p| with |detail| (may be NULL), and counts the refusal. */
 void proxy_refuse(capsa_proxy *p, capsa_http_response *resp, capsa_proxy_problem problem, const char *detail);

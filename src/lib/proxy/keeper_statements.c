@@ -58,7 +58,8 @@ static bool url_ok(const char *url, size_t len)
 
 static bool grant_fields_ok(const capsa_keeper_grant *g)
 {
-	if (!stmt_is_party(g->keeper, strlen(g->keeper)) || g->num_proxies < 1 ||
+	if (!stmt_is_party(g->keeper, strlen(g->keeper)) || !capsa_keeper_file_name_ok(g->file, strlen(g->file)) ||
+	    g->num_proxies < 1 ||
 	    g->num_proxies > CAPSA_KEEPER_MAX_PROXIES || g->threshold < 1 || g->threshold > g->num_proxies)
 		return false;
 	for (size_t i = 0; i < g->num_proxies; i++)
@@ -79,6 +80,7 @@ capsa_status capsa_keeper_grant_format(char **out, size_t *out_len, const capsa_
 	stmt_put(&b, "keeper", g->keeper);
 	stmt_put_hex(&b, "grant", g->grant_id, CAPSA_GRANT_ID_BYTES);
 	stmt_put_hex(&b, "content", g->content_id, CAPSA_CONTENT_ID_BYTES);
+	stmt_put(&b, "file", g->file);
 	if (!stmt_put_recipient(&b, "owner", &g->owner)) {
 		free(b.p);
 		return CAPSA_ERR_ARG;
@@ -124,8 +126,11 @@ capsa_status capsa_keeper_grant_parse(capsa_keeper_grant *g, const char *text, s
 	if ((st = open_statement(&t, text, len, GRANT_HEADER)) != CAPSA_OK)
 		return st;
 	if (!stmt_party(&t, "keeper", g->keeper) || !stmt_hex(&t, "grant", g->grant_id, CAPSA_GRANT_ID_BYTES) ||
-	    !stmt_hex(&t, "content", g->content_id, CAPSA_CONTENT_ID_BYTES))
+	    !stmt_hex(&t, "content", g->content_id, CAPSA_CONTENT_ID_BYTES) || !stmt_field(&t, "file", &v) ||
+	    !capsa_keeper_file_name_ok(v.p, v.len))
 		st = CAPSA_ERR_DECODE;
+	else
+		memcpy(g->file, v.p, v.len);
 	if (st == CAPSA_OK)
 		st = stmt_recipient(&t, "owner", &g->owner);
 	if (st == CAPSA_OK && (!stmt_u64(&t, "threshold", &m) || m < 1 || m > CAPSA_KEEPER_MAX_PROXIES))

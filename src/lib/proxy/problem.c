@@ -30,6 +30,13 @@ static const struct {
 	[CAPSA_PROBLEM_UNSUPPORTED_MEDIA_TYPE] = {"unsupported-media-type", "the body is not application/json", 415},
 	[CAPSA_PROBLEM_NOT_FOUND] = {"not-found", "no such resource", 404},
 	[CAPSA_PROBLEM_METHOD_NOT_ALLOWED] = {"method-not-allowed", "method not allowed", 405},
+	[CAPSA_PROBLEM_WRONG_KEEPER] = {"wrong-keeper", "the statement is for another keeper", 421},
+	[CAPSA_PROBLEM_NO_SUCH_FILE] = {"no-such-file", "the keeper's store holds no such file", 404},
+	[CAPSA_PROBLEM_NOT_OWNER] = {"not-owner", "the signer is not the owner of the file's content", 403},
+	[CAPSA_PROBLEM_NOT_LISTED] = {"not-listed", "the access list does not name the recipient", 403},
+	[CAPSA_PROBLEM_DENIED] = {"denied", "the access list denies the recipient", 403},
+	[CAPSA_PROBLEM_ACCESS_ENDED] = {"access-ended", "the recipient's access has ended", 403},
+	[CAPSA_PROBLEM_NO_CFRAGS] = {"no-cfrags", "the proxies gave fewer verified cfrags than the grant needs", 503},
 };
 
 static size_t slot(capsa_proxy_problem p)
