@@ -10,20 +10,9 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 
-# A free port pair for the TPM's command and control sockets.
-for try in 1 2 3 4 5 6 7 8; do
-	port=$((20000 + (RANDOM % 20000) * 2))
-	mkdir -p state
-	swtpm socket --tpm2 --tpmstate dir=state --server type=tcp,port=$port,bindaddr=127.0.0.1 \
-		--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear \
-		>swtpm.log 2>&1 &
-	pid=$!
-	sleep 0.3
-	kill -0 "$pid" 2>/dev/null && break
-	pid=
-done
-[ -n "$pid" ] || { echo "swtpm did not start" >&2; cat swtpm.log >&2; exit 1; }
-export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
+start_swtpm state
+pid=$tpm_pid
+export TPM2TOOLS_TCTI="$tcti"
 
 nonce=0f0e0d0c0b0a09080706050403020100
 printf 'keeper x25519 and secp256k1 public keys' >keys

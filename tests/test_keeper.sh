@@ -157,19 +157,8 @@ check "... nor its temporary file" [ -z "$(find . -maxdepth 1 -name '.capsa-tmp-
 rm -f store/big.capsa
 
 # ---- A tpm2 keeper on swtpm --------------------------------------------------------
-for try in 1 2 3 4 5 6 7 8; do
-	port=$((20000 + (RANDOM % 20000) * 2))
-	mkdir -p tpm
-	swtpm socket --tpm2 --tpmstate dir=tpm --server type=tcp,port=$port,bindaddr=127.0.0.1 \
-		--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear >swtpm.log 2>&1 &
-	tpm_pid=$!
-	sleep 0.3
-	kill -0 "$tpm_pid" 2>/dev/null && break
-	tpm_pid=
-done
-[ -n "$tpm_pid" ] || { echo "swtpm did not start" >&2; cat swtpm.log >&2; exit 1; }
+start_swtpm tpm
 pids+=("$tpm_pid")
-tcti="swtpm:host=127.0.0.1,port=$port"
 
 serve k2 "$CAPSA" keeper serve --tee tpm2 --tcti "$tcti" --store store
 check "the tpm2 keeper serves" curl -sf "${url[k2]}/healthz" -o /dev/null

@@ -10,6 +10,8 @@
 #include <capsa/grant.h>
 #include <capsa/proxy.h>
 
+#include "daemon/http.h"
+
 /* One signed request as it arrives: {"statement", "signature"[, "kfrag" | "capsules"]}. */
 typedef struct proxy_envelope {
 	const char *statement; /* into |json| */
@@ -26,5 +28,8 @@ typedef struct proxy_envelope {
 bool proxy_envelope_parse(proxy_envelope *env, const uint8_t *body, size_t len, bool want_kfrag, bool want_capsules,
                           const char **why);
 void proxy_envelope_free(proxy_envelope *env);
+
+/* Answers |status| with the JSON object |o| (taken); a proxy's or a keeper's. */
+void proxy_reply(capsa_http_response *resp, int status, json_t *o);
 
 #endif

@@ -11,6 +11,7 @@
 #include <capsa/util.h>
 
 #include "client/json_b64.h"
+#include "daemon/envelope.h"
 #include "daemon/keeper_internal.h"
 #include "daemon/state_dir.h"
 
@@ -100,18 +101,6 @@ const char *capsa_keeper_log_key(const capsa_keeper *k)
 	return k->vkey;
 }
 
-void keeper_reply(capsa_http_response *resp, int status, json_t *o)
-{
-	char *text = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-
-	if (text == NULL)
-		capsa_http_problem(resp, 500, "urn:capsa:problem:internal", "internal error", NULL);
-	else
-		capsa_http_respond(resp, status, "application/json", text, strlen(text));
-	free(text);
-	json_decref(o);
-}
-
 static void get_id(void *arg, const capsa_http_request *req, capsa_http_response *resp)
 {
 	capsa_keeper *k = arg;
@@ -119,7 +108,7 @@ static void get_id(void *arg, const capsa_http_request *req, capsa_http_response
 
 	(void)req;
 	capsa_hex_encode(measurement, keeper_tee_measurement(k->tee), 32);
-	keeper_reply(resp, 200,
+	proxy_reply(resp, 200,
 	      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "recipient", k->recipient, "party", k->party, "origin",
 	                k->origin, "log_key", k->vkey, "tee", keeper_tee_name(k->kind), "program", measurement,
 	                "simulated", k->kind == KEEPER_TEE_SIM));
@@ -153,7 +142,7 @@ static void get_attestation(void *arg, const capsa_http_request *req, capsa_http
 		                   "the trusted environment made no evidence");
 		return;
 	}
-	keeper_reply(resp, 200,
+	proxy_reply(resp, 200,
 	      json_pack("{s:s, s:b, s:s, s:o}", "tee", keeper_tee_name(k->kind), "simulated", k->kind == KEEPER_TEE_SIM,
 	                "recipient", k->recipient, "evidence", capsa_json_b64(ev, ev_len)));
 	free(ev);

@@ -28,7 +28,4 @@ void keeper_post_grant(void *arg, const capsa_http_request *req, capsa_http_resp
 void keeper_post_access(void *arg, const capsa_http_request *req, capsa_http_response *resp);
 void keeper_post_fetch(void *arg, const capsa_http_request *req, capsa_http_response *resp);
 
-/* Answers |status| with the JSON object |o| (taken). */
-void keeper_reply(capsa_http_response *resp, int status, json_t *o);
-
 #endif

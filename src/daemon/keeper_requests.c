@@ -145,7 +145,7 @@ void keeper_post_grant(void *arg, const capsa_http_request *req, capsa_http_resp
 		refuse(resp, p, why);
 	} else {
 		capsa_hex_encode(content, g->content_id, sizeof g->content_id);
-		keeper_reply(resp, 201, json_pack("{s:s, s:s}", "content", content, "file", g->file));
+		proxy_reply(resp, 201, json_pack("{s:s, s:s}", "content", content, "file", g->file));
 	}
 	proxy_envelope_free(&env);
 	free(g);
@@ -211,7 +211,7 @@ void keeper_post_access(void *arg, const capsa_http_request *req, capsa_http_res
 		refuse(resp, p, why);
 	} else {
 		capsa_hex_encode(content, a.content_id, sizeof a.content_id);
-		keeper_reply(resp, 200,
+		proxy_reply(resp, 200,
 		             json_pack("{s:s, s:s, s:s, s:I}", "content", content, "recipient", party, "rule",
 		                       a.allow ? "allow" : "deny", "until", (json_int_t)a.until));
 	}

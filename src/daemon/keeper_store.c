@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "daemon/keeper_store.h"
+#include "daemon/state_dir.h"
 
 struct keeper_store {
 	sqlite3 *db;
@@ -29,21 +30,14 @@ capsa_status keeper_store_open(keeper_store **out, const char *dir, char *err, s
 {
 	char path[4096];
 	keeper_store *s = calloc(1, sizeof *s);
-	int fd;
 
 	*out = NULL;
 	if (s == NULL)
 		return CAPSA_ERR_NOMEM;
-	snprintf(path, sizeof path, "%s/keeper.db", dir);
-	/* 0600 before SQLite opens it: the -wal and -shm files take the database's mode */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 || fchmod(fd, 0600) != 0) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (capsa_state_dir_private_file(dir, "keeper.db", path, err, err_len) != CAPSA_OK) {
 		free(s);
 		return CAPSA_ERR_IO;
 	}
-	close(fd);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
 	        SQLITE_OK ||
 	    sqlite3_busy_timeout(s->db, 10000) != SQLITE_OK ||

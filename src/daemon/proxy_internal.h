@@ -59,8 +59,6 @@ struct capsa_proxy {
 
 /* Answers the problem |p| with |detail| (may be NULL), and counts the refusal. */
 void proxy_refuse(capsa_proxy *p, capsa_http_response *resp, capsa_proxy_problem problem, const char *detail);
-/* Answers |status| with the JSON object |o| (taken). */
-void proxy_reply(capsa_http_response *resp, int status, json_t *o);
 /* Writes |s| (|len| bytes of UTF-8) to |f| as a JSON string. */
 void proxy_json_string(FILE *f, const char *s, size_t len);
 

@@ -104,6 +104,23 @@ capsa_status capsa_state_dir_kept(const char *dir, const char *db, char *err, si
 	return CAPSA_OK;
 }
 
+capsa_status capsa_state_dir_private_file(const char *dir, const char *name, char path[4096], char *err,
+                                          size_t err_len)
+{
+	int fd;
+
+	if (!join(path, dir, name))
+		return CAPSA_ERR_ARG;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 || fchmod(fd, 0600) != 0) {
+		say(err, err_len, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return CAPSA_ERR_IO;
+	}
+	close(fd);
+	return CAPSA_OK;
+}
+
 void capsa_state_dir_write_port(const char *dir, unsigned port)
 {
 	char path[4096], text[16];

@@ -33,6 +33,15 @@ capsa_status capsa_state_dir_identity(const char *dir, bool create, capsa_identi
  */
 capsa_status capsa_state_dir_kept(const char *dir, const char *db, char *err, size_t err_len) CAPSA_MUST_CHECK;
 
+/*
+ * Makes DIR/|name| an existing file of mode 0600 (created empty if absent,
+ * never through a symbolic link) and writes its path to |path|: what a
+ * database is opened on, so that SQLite gives its -wal and -shm files the
+ * same mode. CAPSA_OK or CAPSA_ERR_IO, with a reason in |err|.
+ */
+capsa_status capsa_state_dir_private_file(const char *dir, const char *name, char path[4096], char *err,
+                                          size_t err_len) CAPSA_MUST_CHECK;
+
 /* Writes DIR/port (best effort). */
 void capsa_state_dir_write_port(const char *dir, unsigned port);
 

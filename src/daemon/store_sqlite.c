@@ -15,6 +15,7 @@
 
 #include <capsa/util.h>
 
+#include "daemon/state_dir.h"
 #include "daemon/store.h"
 
 #define SCHEMA_VERSION 1
@@ -83,17 +84,10 @@ capsa_status capsa_store_open(capsa_store **out, const char *dir, char *err, siz
 	*out = NULL;
 	if (s == NULL)
 		return CAPSA_ERR_NOMEM;
-	snprintf(path, sizeof path, "%s/proxy.db", dir);
-	/* 0600 before SQLite opens it: it gives the -wal and -shm files the database's mode. */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (capsa_state_dir_private_file(dir, "proxy.db", path, err, err_len) != CAPSA_OK) {
 		free(s);
 		return CAPSA_ERR_IO;
 	}
-	close(fd);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	        SQLITE_OK ||
 	    sqlite3_busy_timeout(s->db, 10000) != SQLITE_OK ||

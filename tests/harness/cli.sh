@@ -26,6 +26,24 @@ flip_byte() {
 	local b; b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
 	printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
+# start_swtpm STATE_DIR: a software TPM on a free 127.0.0.1 port pair; sets tpm_pid and tcti (or exits).
+start_swtpm() {
+	local port try
+	tpm_pid=
+	for try in 1 2 3 4 5 6 7 8; do
+		port=$((20000 + (RANDOM % 20000) * 2))
+		mkdir -p "$1"
+		swtpm socket --tpm2 --tpmstate dir="$1" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
+			--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear \
+			>swtpm.log 2>&1 &
+		tpm_pid=$!
+		sleep 0.3
+		kill -0 "$tpm_pid" 2>/dev/null && break
+		tpm_pid=
+	done
+	[ -n "$tpm_pid" ] || { echo "swtpm did not start" >&2; cat swtpm.log >&2; exit 1; }
+	tcti="swtpm:host=127.0.0.1,port=$port"
+}
 summary() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

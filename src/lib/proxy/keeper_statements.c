@@ -14,22 +14,6 @@
 #define ACCESS_HEADER "capsa-keeper/access/v1"
 #define FETCH_HEADER "capsa-keeper/fetch/v1"
 
-/* The text's first line must be |header|; another capsa-keeper statement is UNSUPPORTED. */
-static capsa_status open_statement(tlog_text *t, const char *text, size_t len, const char *header)
-{
-	tlog_text line;
-
-	if (!stmt_text_ok(text, len))
-		return CAPSA_ERR_DECODE;
-	t->p = text;
-	t->len = len;
-	if (!tlog_next_line(t, &line))
-		return CAPSA_ERR_DECODE;
-	if (tlog_line_is(&line, header))
-		return CAPSA_OK;
-	return line.len > 13 && memcmp(line.p, "capsa-keeper/", 13) == 0 ? CAPSA_ERR_UNSUPPORTED : CAPSA_ERR_DECODE;
-}
-
 bool capsa_keeper_file_name_ok(const char *name, size_t len)
 {
 	if (len == 0 || len > CAPSA_KEEPER_FILE_MAX || name[0] == '.')
@@ -123,7 +107,7 @@ capsa_status capsa_keeper_grant_parse(capsa_keeper_grant *g, const char *text, s
 	capsa_status st;
 
 	memset(g, 0, sizeof *g);
-	if ((st = open_statement(&t, text, len, GRANT_HEADER)) != CAPSA_OK)
+	if ((st = stmt_open(&t, text, len, GRANT_HEADER, "capsa-keeper/")) != CAPSA_OK)
 		return st;
 	if (!stmt_party(&t, "keeper", g->keeper) || !stmt_hex(&t, "grant", g->grant_id, CAPSA_GRANT_ID_BYTES) ||
 	    !stmt_hex(&t, "content", g->content_id, CAPSA_CONTENT_ID_BYTES) || !stmt_field(&t, "file", &v) ||
@@ -180,7 +164,7 @@ capsa_status capsa_keeper_access_parse(capsa_keeper_access *a, const char *text,
 	capsa_status st;
 
 	memset(a, 0, sizeof *a);
-	if ((st = open_statement(&t, text, len, ACCESS_HEADER)) != CAPSA_OK)
+	if ((st = stmt_open(&t, text, len, ACCESS_HEADER, "capsa-keeper/")) != CAPSA_OK)
 		return st;
 	if (!stmt_party(&t, "keeper", a->keeper) || !stmt_hex(&t, "content", a->content_id, CAPSA_CONTENT_ID_BYTES))
 		st = CAPSA_ERR_DECODE;
@@ -225,7 +209,7 @@ capsa_status capsa_keeper_fetch_parse(capsa_keeper_fetch *f, const char *text, s
 	capsa_status st;
 
 	memset(f, 0, sizeof *f);
-	if ((st = open_statement(&t, text, len, FETCH_HEADER)) != CAPSA_OK)
+	if ((st = stmt_open(&t, text, len, FETCH_HEADER, "capsa-keeper/")) != CAPSA_OK)
 		return st;
 	if (!stmt_party(&t, "keeper", f->keeper) || !stmt_field(&t, "file", &v) ||
 	    !capsa_keeper_file_name_ok(v.p, v.len))

@@ -15,6 +15,22 @@ bool stmt_text_ok(const char *s, size_t len)
 	return true;
 }
 
+capsa_status stmt_open(tlog_text *t, const char *text, size_t len, const char *header, const char *family)
+{
+	tlog_text line;
+
+	if (!stmt_text_ok(text, len))
+		return CAPSA_ERR_DECODE;
+	t->p = text;
+	t->len = len;
+	if (!tlog_next_line(t, &line))
+		return CAPSA_ERR_DECODE;
+	if (tlog_line_is(&line, header))
+		return CAPSA_OK;
+	return line.len > strlen(family) && memcmp(line.p, family, strlen(family)) == 0 ? CAPSA_ERR_UNSUPPORTED
+	                                                                              : CAPSA_ERR_DECODE;
+}
+
 bool stmt_field(tlog_text *t, const char *key, tlog_text *value)
 {
 	tlog_text line;

@@ -15,6 +15,13 @@
 
 #include "tlog/tlog_internal.h"
 
+/*
+ * Checks a statement's text and takes its first line off |t|, which must be
+ * |header|: CAPSA_OK; CAPSA_ERR_UNSUPPORTED for another statement or version
+ * of the same |family| (e.g. "capsa-proxy/"); CAPSA_ERR_DECODE otherwise.
+ */
+capsa_status stmt_open(tlog_text *t, const char *text, size_t len, const char *header, const char *family) CAPSA_MUST_CHECK;
+
 /* Whether every byte of |s| is printable ASCII or LF, and it ends in LF: all a statement may hold. */
 bool stmt_text_ok(const char *s, size_t len);
 

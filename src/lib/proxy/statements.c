@@ -15,25 +15,6 @@
 /* An item value: grant id (32 hex), space, content id (64), space, capsule hash (64). */
 #define ITEM_VALUE_LEN (2 * CAPSA_GRANT_ID_BYTES + 1 + 2 * CAPSA_CONTENT_ID_BYTES + 1 + 64)
 
-/*
- * Checks the text and its first line. A first line naming another
- * capsa-proxy statement (or version) is UNSUPPORTED, anything else DECODE.
- */
-static capsa_status open_statement(tlog_text *t, const char *text, size_t len, const char *header)
-{
-	tlog_text line;
-
-	if (!stmt_text_ok(text, len))
-		return CAPSA_ERR_DECODE;
-	t->p = text;
-	t->len = len;
-	if (!tlog_next_line(t, &line))
-		return CAPSA_ERR_DECODE;
-	if (tlog_line_is(&line, header))
-		return CAPSA_OK;
-	return line.len > 12 && memcmp(line.p, "capsa-proxy/", 12) == 0 ? CAPSA_ERR_UNSUPPORTED : CAPSA_ERR_DECODE;
-}
-
 static bool small(uint64_t v, uint8_t *out)
 {
 	if (v > 255)
@@ -80,7 +61,7 @@ capsa_status capsa_proxy_grant_parse(capsa_proxy_grant *g, const char *text, siz
 	capsa_status st;
 
 	memset(g, 0, sizeof *g);
-	if ((st = open_statement(&t, text, len, GRANT_HEADER)) != CAPSA_OK)
+	if ((st = stmt_open(&t, text, len, GRANT_HEADER, "capsa-proxy/")) != CAPSA_OK)
 		return st;
 	if (!stmt_party(&t, "proxy", g->proxy) || !stmt_hex(&t, "grant", g->grant_id, CAPSA_GRANT_ID_BYTES) ||
 	    !stmt_hex(&t, "content", g->content_id, CAPSA_CONTENT_ID_BYTES))
@@ -150,7 +131,7 @@ capsa_status capsa_proxy_reencrypt_parse(capsa_proxy_reencrypt *r, const char *t
 	capsa_status st;
 
 	memset(r, 0, sizeof *r);
-	if ((st = open_statement(&t, text, len, REENCRYPT_HEADER)) != CAPSA_OK)
+	if ((st = stmt_open(&t, text, len, REENCRYPT_HEADER, "capsa-proxy/")) != CAPSA_OK)
 		return st;
 	if (!stmt_party(&t, "proxy", r->proxy))
 		st = CAPSA_ERR_DECODE;
@@ -194,7 +175,7 @@ capsa_status capsa_proxy_revoke_parse(capsa_proxy_revoke *r, const char *text, s
 	capsa_status st;
 
 	memset(r, 0, sizeof *r);
-	if ((st = open_statement(&t, text, len, REVOKE_HEADER)) != CAPSA_OK)
+	if ((st = stmt_open(&t, text, len, REVOKE_HEADER, "capsa-proxy/")) != CAPSA_OK)
 		return st;
 	if (!stmt_party(&t, "proxy", r->proxy) || !stmt_hex(&t, "grant", r->grant_id, CAPSA_GRANT_ID_BYTES) ||
 	    !stmt_hex(&t, "nonce", r->nonce, CAPSA_PROXY_NONCE_BYTES) || !stmt_u64(&t, "time", &r->time) ||
