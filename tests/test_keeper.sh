@@ -15,6 +15,7 @@
 # capsa-test: net
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/harness/cli.sh"
+: "${CAPSA_TOOL_KEEPER_SPLICE:?}"
 command -v swtpm >/dev/null || { echo "swtpm is missing (scripts/deps installs it)" >&2; exit 1; }
 pids=()
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null; cd /; rm -rf "$dir"' EXIT
@@ -129,6 +130,11 @@ says "not-listed"
 check "... and gets no file" [ ! -e mallory.capsa ]
 expect_exit 1 "mallory cannot write the list" allow_as mallory mallory
 says "bad-signature"
+# mallory's grant, claiming the owner's keys with her own Ed25519 key spliced in: refused, and the owner's grant holds
+"$CAPSA_TOOL_KEEPER_SPLICE" "${url[k1]}" "$(curl -sf "${url[k1]}/v1/id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["recipient"])')" \
+	"$("$CAPSA" keygen -y owner.txt)" mallory.txt store/model.capsa model.capsa >splice.out 2>&1
+check "a grant with a spliced owner is refused as not-owner" grep -q '^403 .*urn:capsa:problem:not-owner' splice.out
+check "... and the owner's grant still serves" fetch_as alice model.capsa alice4.capsa
 check "bob denied" deny bob
 expect_exit 1 "... then refused" fetch_as bob model.capsa bob2.capsa
 says "denied"

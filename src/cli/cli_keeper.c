@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cli_keeper.h"
 #include <capsa/keeper.h>
+#include <capsa/umbral.h>
 
 #include "client/http_client.h"
 #include "client/json_b64.h"
@@ -118,18 +119,21 @@ void cli_keeper_evidence_free(cli_keeper_evidence *ke)
 	ke->evidence_len = 0;
 }
 
-int cli_keeper_post(const char *verb, const capsa_identity *id, const char *url, const char *route, const char *text,
-                    size_t len, json_t **answer)
+/* POSTs |body| (taken) to |url||route|: the answer, or the refusal printed. */
+static int post_body(const char *verb, char *body, const char *url, const char *route, json_t **answer)
 {
 	char full[2048], why[512];
-	char *body = capsa_proxy_envelope(text, len, id, NULL, NULL);
 	capsa_http_call c = {.url = full, .content_type = "application/json"};
 	capsa_proxy_problem problem;
 
 	*answer = NULL;
 	if (body == NULL)
 		return CLI_EXIT_FAIL;
-	snprintf(full, sizeof full, "%s%s", url, route);
+	if ((size_t)snprintf(full, sizeof full, "%s%s", url, route) >= sizeof full) {
+		fprintf(stderr, "capsa %s: %s: URL too long\n", verb, url);
+		free(body);
+		return CLI_EXIT_USAGE;
+	}
 	c.body = (const uint8_t *)body;
 	c.body_len = strlen(body);
 	if (capsa_http_parallel(&c, 1, NULL) != CAPSA_OK) {
@@ -142,6 +146,28 @@ int cli_keeper_post(const char *verb, const capsa_identity *id, const char *url,
 	capsa_http_call_clear(&c);
 	free(body);
 	return *answer != NULL ? 0 : CLI_EXIT_FAIL;
+}
+
+int cli_keeper_post(const char *verb, const capsa_identity *id, const char *url, const char *route, const char *text,
+                    size_t len, json_t **answer)
+{
+	return post_body(verb, capsa_proxy_envelope(text, len, id, NULL, NULL), url, route, answer);
+}
+
+/* A grant also carries "owner_proof": the owner's secp256k1 signature, the key that signs the file's kfrags. */
+static int post_with_proof(const capsa_identity *owner, const char *url, const char *text, size_t len, json_t **answer)
+{
+	capsa_umbral_secret_key sk;
+	capsa_umbral_signature sig;
+	capsa_status st = capsa_umbral_secret_key_from_bytes(&sk, owner->secp256k1_secret);
+
+	if (st == CAPSA_OK)
+		st = capsa_umbral_sign(&sig, &sk, (const uint8_t *)text, len, NULL);
+	capsa_umbral_secret_key_wipe(&sk);
+	if (st != CAPSA_OK)
+		return CLI_EXIT_FAIL;
+	return post_body("grant", capsa_proxy_envelope(text, len, owner, "owner_proof", capsa_json_b64(sig.bytes, sizeof sig.bytes)),
+	                 url, "/v1/grants", answer);
 }
 
 int cli_keeper_send_grant(const capsa_identity *owner, const char *url, const capsa_recipient *keeper,
@@ -168,10 +194,11 @@ int cli_keeper_send_grant(const capsa_identity *owner, const char *url, const ca
 		snprintf(g->proxies[i].url, sizeof g->proxies[i].url, "%s", ps[i].url);
 		g->proxies[i].key = ps[i].key;
 	}
-	if (n > CAPSA_KEEPER_MAX_PROXIES || capsa_keeper_grant_format(&text, &len, g) != CAPSA_OK)
+	if (n > CAPSA_KEEPER_MAX_PROXIES || strlen(file) > CAPSA_KEEPER_FILE_MAX ||
+	    capsa_keeper_grant_format(&text, &len, g) != CAPSA_OK)
 		fprintf(stderr, "capsa grant: cannot tell the keeper (file name %s: [A-Za-z0-9._-]; at most %d proxies)\n",
 		        file, CAPSA_KEEPER_MAX_PROXIES);
-	else if ((rc = cli_keeper_post("grant", owner, url, "/v1/grants", text, len, &answer)) == 0)
+	else if ((rc = post_with_proof(owner, url, text, len, &answer)) == 0)
 		printf("keeper %s holds the grant for its file %s\n", url, g->file);
 	json_decref(answer);
 	free(text);

@@ -151,6 +151,11 @@ static int run(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 	if (rc == CLI_EXIT_USAGE)
 		fputs("usage: capsa fetch --keeper URL#RECIPIENT -i IDENTITY NAME -o OUT\n", stderr);
+	if (rc == 0 && !capsa_keeper_file_name_ok(argv[optind], strlen(argv[optind]))) {
+		fprintf(stderr, "capsa fetch: %s: not a name in a keeper's store ([A-Za-z0-9._-], 1 to 255, no leading '.')\n",
+		        argv[optind]);
+		rc = CLI_EXIT_USAGE;
+	}
 	if (rc == 0) {
 		a.name = argv[optind];
 		rc = fetch(&a);

@@ -4,6 +4,7 @@
  * file under a key of the recipient's own, streamed as it is transcribed.
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <capsa/keeper.h>
 #include <capsa/util.h>
 
+#include "client/json_b64.h"
 #include "client/proxy_gather.h"
 #include "daemon/envelope.h"
 #include "daemon/keeper_internal.h"
@@ -45,10 +47,20 @@ static int open_store_file(const capsa_keeper *k, const char *name)
 {
 	char path[4096];
 
+	struct stat st;
+	int fd;
+
 	if (k->store_dir == NULL || !capsa_keeper_file_name_ok(name, strlen(name)) ||
 	    (size_t)snprintf(path, sizeof path, "%s/%s", k->store_dir, name) >= sizeof path)
 		return -1;
-	return open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* non-blocking, so that a FIFO put in the store cannot hold a connection: only regular files are served */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* The umbral stanza of the sealed file on |fd|. */
@@ -65,10 +77,25 @@ static capsa_status file_stanza(int fd, capsa_umbral_stanza *s)
 	return st;
 }
 
-/* Whether |owner| is the owner of the file's content: its secp256k1 key signed the file's kfrags. */
+/* Whether |owner| names the owner of the file's content: the secp256k1 key that signs its kfrags. */
 static bool owns(const capsa_recipient *owner, const capsa_umbral_stanza *s)
 {
 	return memcmp(owner->secp256k1_public, s->verifying.bytes, sizeof owner->secp256k1_public) == 0;
+}
+
+/*
+ * Whether the grant's "owner_proof" is that key's signature of the statement.
+ * A recipient string only joins three public keys: anyone can put the
+ * owner's secp256k1 key beside an Ed25519 key of their own. The statement's
+ * Ed25519 signature says who wrote it; this one, that the content's owner did.
+ */
+static bool owner_proved(const proxy_envelope *env, const capsa_umbral_stanza *s)
+{
+	capsa_umbral_signature sig;
+	const char *b64 = json_string_value(json_object_get(env->json, "owner_proof"));
+
+	return b64 != NULL && capsa_b64_exact(sig.bytes, sizeof sig.bytes, b64) &&
+	       capsa_umbral_verify(&sig, &s->verifying, (const uint8_t *)env->statement, env->statement_len) == CAPSA_OK;
 }
 
 /* The grant held for |content|, parsed. */
@@ -110,7 +137,7 @@ static capsa_proxy_problem take_grant(capsa_keeper *k, const proxy_envelope *env
 		p = CAPSA_PROBLEM_NO_SUCH_FILE, *why = "the file is not a sealed file with an umbral stanza";
 	else if (memcmp(s.content_id, g->content_id, CAPSA_CONTENT_ID_BYTES) != 0)
 		p = CAPSA_PROBLEM_BAD_REQUEST, *why = "the file holds another content";
-	else if (!owns(&g->owner, &s))
+	else if (!owns(&g->owner, &s) || !owner_proved(env, &s))
 		p = CAPSA_PROBLEM_NOT_OWNER; /* only the content's owner names where its cfrags come from */
 	close(fd);
 	return p;
@@ -123,7 +150,7 @@ void keeper_post_grant(void *arg, const capsa_http_request *req, capsa_http_resp
 	capsa_keeper_grant *g = calloc(1, sizeof *g);
 	const char *why = NULL;
 	capsa_proxy_problem p = g == NULL ? CAPSA_PROBLEM_INTERNAL : CAPSA_PROBLEM_NONE;
-	char content[2 * CAPSA_CONTENT_ID_BYTES + 1], text[4096];
+	char content[2 * CAPSA_CONTENT_ID_BYTES + 1];
 	capsa_status st;
 
 	memset(&env, 0, sizeof env);
@@ -131,15 +158,13 @@ void keeper_post_grant(void *arg, const capsa_http_request *req, capsa_http_resp
 		p = CAPSA_PROBLEM_BAD_REQUEST;
 	else if (p == CAPSA_PROBLEM_NONE)
 		why = NULL, p = take_grant(k, &env, g, &why);
-	if (p == CAPSA_PROBLEM_NONE && env.statement_len < sizeof text) {
-		memcpy(text, env.statement, env.statement_len);
-		text[env.statement_len] = '\0';
-		if ((st = keeper_store_grant_put(k->db, g->content_id, g->time, text, env.signature)) == CAPSA_ERR_EXISTS)
+	/* the statement is a JSON string (NUL-terminated) that holds no NUL (stmt_text_ok) */
+	if (p == CAPSA_PROBLEM_NONE) {
+		if ((st = keeper_store_grant_put(k->db, g->content_id, g->time, env.statement, env.signature)) ==
+		    CAPSA_ERR_EXISTS)
 			p = CAPSA_PROBLEM_CONFLICT, why = "a later grant for this content is held";
 		else if (st != CAPSA_OK)
 			p = CAPSA_PROBLEM_INTERNAL;
-	} else if (p == CAPSA_PROBLEM_NONE) {
-		p = CAPSA_PROBLEM_TOO_LARGE;
 	}
 	if (p != CAPSA_PROBLEM_NONE) {
 		refuse(resp, p, why);
@@ -188,20 +213,16 @@ void keeper_post_access(void *arg, const capsa_http_request *req, capsa_http_res
 	capsa_keeper_access a;
 	const char *why = NULL;
 	capsa_proxy_problem p = CAPSA_PROBLEM_NONE;
-	char content[2 * CAPSA_CONTENT_ID_BYTES + 1], party[CAPSA_PARTY_ID_HEXLEN + 1], text[4096];
+	char content[2 * CAPSA_CONTENT_ID_BYTES + 1], party[CAPSA_PARTY_ID_HEXLEN + 1];
 
 	if (!proxy_envelope_parse(&env, req->body, req->body_len, false, false, &why))
 		p = CAPSA_PROBLEM_BAD_REQUEST;
 	else
 		why = NULL, p = take_access(k, &env, &a, &why);
-	if (p == CAPSA_PROBLEM_NONE && env.statement_len >= sizeof text)
-		p = CAPSA_PROBLEM_TOO_LARGE;
 	if (p == CAPSA_PROBLEM_NONE) {
-		memcpy(text, env.statement, env.statement_len);
-		text[env.statement_len] = '\0';
 		capsa_party_id(party, a.recipient.ed25519_public);
-		capsa_status st = keeper_store_access_put(k->db, a.content_id, party, a.allow, a.until, a.time, text,
-		                                          env.signature);
+		capsa_status st = keeper_store_access_put(k->db, a.content_id, party, a.allow, a.until, a.time,
+		                                          env.statement, env.signature);
 		if (st == CAPSA_ERR_EXISTS)
 			p = CAPSA_PROBLEM_CONFLICT, why = "a later rule for this recipient is held";
 		else if (st != CAPSA_OK)
@@ -286,7 +307,7 @@ static capsa_proxy_problem open_original(capsa_keeper *k, int fd, const capsa_ke
 		capsa_route_key rk = {CAPSA_UMBRAL_STANZA_TYPE, &route};
 		capsa_unlock u = {.identities = &k->id, .num_identities = 1, .route_keys = &rk, .num_route_keys = 1};
 		if (capsa_reader_open_fd(r, fd, &u) != CAPSA_OK)
-			p = CAPSA_PROBLEM_INTERNAL;
+			p = CAPSA_PROBLEM_NO_CFRAGS; /* verified cfrags that still do not open it */
 	}
 	capsa_gather_free(&got);
 	return p;
@@ -295,17 +316,21 @@ static capsa_proxy_problem open_original(capsa_keeper *k, int fd, const capsa_ke
 static capsa_proxy_problem check_fetch(capsa_keeper *k, const proxy_envelope *env, capsa_keeper_fetch *f,
                                        const char **why)
 {
-	char party[CAPSA_PARTY_ID_HEXLEN + 1];
-	capsa_status st;
-
 	if (capsa_keeper_fetch_parse(f, env->statement, env->statement_len) != CAPSA_OK)
 		return *why = "the statement is not a fetch", CAPSA_PROBLEM_BAD_REQUEST;
 	if (strcmp(f->keeper, k->party) != 0)
 		return CAPSA_PROBLEM_WRONG_KEEPER;
 	if (capsa_proxy_verify(env->signature, env->statement, env->statement_len, &f->requester) != CAPSA_OK)
 		return CAPSA_PROBLEM_BAD_SIGNATURE;
-	if (!fresh(f->time))
-		return CAPSA_PROBLEM_STALE;
+	return fresh(f->time) ? CAPSA_PROBLEM_NONE : CAPSA_PROBLEM_STALE;
+}
+
+/* The fetch's nonce, recorded only once the access list let it through (strangers write nothing). */
+static capsa_proxy_problem use_nonce(capsa_keeper *k, const capsa_keeper_fetch *f)
+{
+	char party[CAPSA_PARTY_ID_HEXLEN + 1];
+	capsa_status st;
+
 	capsa_party_id(party, f->requester.ed25519_public);
 	st = keeper_store_nonce_use(k->db, party, f->nonce, now() + CAPSA_PROXY_NONCE_TTL, now());
 	return st == CAPSA_ERR_EXISTS ? CAPSA_PROBLEM_REPLAY : st != CAPSA_OK ? CAPSA_PROBLEM_INTERNAL : CAPSA_PROBLEM_NONE;
@@ -329,10 +354,15 @@ static capsa_proxy_problem start_copy(capsa_keeper *k, const proxy_envelope *env
 		p = CAPSA_PROBLEM_NO_SUCH_FILE, *why = "the file is not a sealed file with an umbral stanza";
 	if (p == CAPSA_PROBLEM_NONE && (p = held_grant(k, s.content_id, g)) == CAPSA_PROBLEM_NONE && !owns(&g->owner, &s))
 		p = CAPSA_PROBLEM_NOT_OWNER;
-	if (p == CAPSA_PROBLEM_NONE)
-		p = access_verdict(k, s.content_id, &f.requester);
+	if (p == CAPSA_PROBLEM_NONE && strcmp(f.file, g->file) != 0)
+		p = CAPSA_PROBLEM_UNKNOWN_GRANT, *why = "the grant names another file of this content";
+	if (p == CAPSA_PROBLEM_NONE && (p = access_verdict(k, s.content_id, &f.requester)) == CAPSA_PROBLEM_NONE)
+		p = use_nonce(k, &f);
 	if (p == CAPSA_PROBLEM_NONE)
 		p = open_original(k, fd, g, &s, &job->r);
+	/* the access list again: a rule that came while the cfrags were gathered holds */
+	if (p == CAPSA_PROBLEM_NONE)
+		p = access_verdict(k, s.content_id, &f.requester);
 	job->to = f.requester;
 	if (fd >= 0)
 		close(fd); /* the reader keeps its own */

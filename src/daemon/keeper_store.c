@@ -68,24 +68,30 @@ static sqlite3_stmt *prepare(keeper_store *s, const char *sql)
 	return sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK ? st : NULL;
 }
 
-/* The time of the row |sql| selects (one blob and one text key), or -1 when there is none. */
-static long long held_time(keeper_store *s, const char *sql, const uint8_t *content, const char *party)
+/*
+ * Whether the row |sql| selects (its time; one blob and one text key) lets a
+ * statement of |time| replace it: there is none, or it is not newer. (Only
+ * the owner signs these, so two of the same second are both the owner's:
+ * the one that came last holds.) CAPSA_OK, CAPSA_ERR_EXISTS or CAPSA_ERR_IO.
+ */
+static capsa_status may_replace(keeper_store *s, const char *sql, const uint8_t *content, const char *party,
+                                uint64_t time)
 {
 	sqlite3_stmt *st = prepare(s, sql);
-	long long t = -1;
+	capsa_status r = CAPSA_OK;
 
 	if (st == NULL)
-		return -2;
+		return CAPSA_ERR_IO;
 	sqlite3_bind_blob(st, 1, content, CAPSA_CONTENT_ID_BYTES, SQLITE_STATIC);
 	if (party != NULL)
 		sqlite3_bind_text(st, 2, party, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		t = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		t = -2;
+	if (rc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) > time)
+		r = CAPSA_ERR_EXISTS;
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = CAPSA_ERR_IO;
 	sqlite3_finalize(st);
-	return t;
+	return r;
 }
 
 static capsa_status step_done(sqlite3_stmt *st)
@@ -101,12 +107,7 @@ capsa_status keeper_store_grant_put(keeper_store *s, const uint8_t content[CAPSA
 	capsa_status r;
 
 	pthread_mutex_lock(&s->mu);
-	long long held = held_time(s, "SELECT time FROM grants WHERE content = ?", content, NULL);
-	if (held == -2) {
-		r = CAPSA_ERR_IO;
-	} else if (held > (long long)time) {
-		r = CAPSA_ERR_EXISTS;
-	} else {
+	if ((r = may_replace(s, "SELECT time FROM grants WHERE content = ?", content, NULL, time)) == CAPSA_OK) {
 		sqlite3_stmt *st = prepare(s, "INSERT OR REPLACE INTO grants (content, time, statement, signature) VALUES (?,?,?,?)");
 		if (st != NULL) {
 			sqlite3_bind_blob(st, 1, content, CAPSA_CONTENT_ID_BYTES, SQLITE_STATIC);
@@ -147,12 +148,8 @@ capsa_status keeper_store_access_put(keeper_store *s, const uint8_t content[CAPS
 	capsa_status r;
 
 	pthread_mutex_lock(&s->mu);
-	long long held = held_time(s, "SELECT time FROM access WHERE content = ? AND party = ?", content, party);
-	if (held == -2) {
-		r = CAPSA_ERR_IO;
-	} else if (held > (long long)time) {
-		r = CAPSA_ERR_EXISTS;
-	} else {
+	if ((r = may_replace(s, "SELECT time FROM access WHERE content = ? AND party = ?", content, party, time)) ==
+	    CAPSA_OK) {
 		sqlite3_stmt *st = prepare(s, "INSERT OR REPLACE INTO access (content, party, allow, until, time, statement,"
 		                              " signature) VALUES (?,?,?,?,?,?,?)");
 		if (st != NULL) {
