@@ -116,11 +116,12 @@ static bool read_id(capsa_identity *id, const char *path)
 /* The header and Umbral stanza of a sealed file. */
 static bool read_stanza(capsa_umbral_stanza *s, uint8_t **hdr, size_t *hdr_len, const char *path)
 {
-	capsa_header_info info;
+	capsa_header_info info = {0};
 	FILE *f = fopen(path, "rb");
 	bool ok = f != NULL && capsa_inspect_fd(&info, hdr, hdr_len, fileno(f)) == CAPSA_OK &&
 	          capsa_umbral_stanza_find(s, *hdr, *hdr_len) == CAPSA_OK;
 
+	capsa_header_info_free(&info);
 	if (f != NULL)
 		fclose(f);
 	return ok;

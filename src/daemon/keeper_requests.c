@@ -73,6 +73,7 @@ static capsa_status file_stanza(int fd, capsa_umbral_stanza *s)
 
 	if (st == CAPSA_OK)
 		st = capsa_umbral_stanza_find(s, hdr, hdr_len);
+	capsa_header_info_free(&info);
 	free(hdr);
 	return st;
 }

@@ -62,7 +62,9 @@ int main(int argc, char **argv)
 	if (capsa_http_parallel(&c, 1, NULL) != CAPSA_OK)
 		return 1;
 	printf("%ld %s\n", c.status, c.response != NULL ? (const char *)c.response : "");
+	fflush(stdout);
 	capsa_http_call_clear(&c);
+	capsa_header_info_free(&info);
 	free(body);
 	free(text);
 	free(hdr);
