@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <capsa/attest.h>
+#include <capsa/file.h>
 #include <capsa/util.h>
 
 #include "cli.h"
@@ -177,18 +178,19 @@ static bool evidence_pin(const capsa_evidence *ev, uint8_t pin[CAPSA_POLICY_PIN_
 	return false;
 }
 
-static void print_policy(FILE *f, const capsa_attest_policy *pol, capsa_attest_platform p)
+/* The policy as JSON text into |text| (its hex fields are bounded: 640 bytes always hold it). */
+static void policy_text(char text[640], const capsa_attest_policy *pol, capsa_attest_platform p)
 {
 	const capsa_policy_platform *pp = &pol->platforms[p];
 	char m[2 * CAPSA_ATTEST_MAX_MEASUREMENT + 1], pin[2 * CAPSA_POLICY_PIN_BYTES + 1];
 
 	capsa_hex_encode(m, pp->measurements[0], pp->measurement_lens[0]);
 	capsa_hex_encode(pin, pp->pins[0], p == CAPSA_PLATFORM_SIM ? CAPSA_SIM_PUBLICBYTES : CAPSA_TPM2_NAME_BYTES);
-	fprintf(f,
-	        "{\n  \"version\": 1,\n  \"allow_sim\": %s,\n  \"require_nonce\": true,\n  \"max_age_seconds\": %lld,\n"
-	        "  \"platforms\": {\n    \"%s\": {\"measurements\": [\"%s\"], \"%s\": [\"%s\"]}\n  }\n}\n",
-	        pol->allow_sim ? "true" : "false", (long long)pol->max_age, capsa_attest_platform_name(p), m,
-	        p == CAPSA_PLATFORM_SIM ? "platform_keys" : "ak_names", pin);
+	snprintf(text, 640,
+	             "{\n  \"version\": 1,\n  \"allow_sim\": %s,\n  \"require_nonce\": true,\n  \"max_age_seconds\": %lld,\n"
+	             "  \"platforms\": {\n    \"%s\": {\"measurements\": [\"%s\"], \"%s\": [\"%s\"]}\n  }\n}\n",
+	             pol->allow_sim ? "true" : "false", (long long)pol->max_age, capsa_attest_platform_name(p), m,
+	             p == CAPSA_PLATFORM_SIM ? "platform_keys" : "ak_names", pin);
 }
 
 /*
@@ -240,7 +242,6 @@ static int show_policy(const struct keeper_args *a)
 {
 	cli_keeper_evidence ke;
 	capsa_attest_policy pol;
-	FILE *f = stdout;
 	int rc;
 
 	if (a->keeper == NULL) {
@@ -250,16 +251,20 @@ static int show_policy(const struct keeper_args *a)
 	if ((rc = cli_keeper_fetch("keeper policy", a->keeper, &ke)) != 0)
 		return rc;
 	if ((rc = make_policy(a, &ke, &pol)) == 0) {
-		if (a->out != NULL && (f = fopen(a->out, "w")) == NULL) {
-			fprintf(stderr, "capsa keeper policy: %s: cannot write\n", a->out);
-			rc = CLI_EXIT_IO;
-		} else {
-			print_policy(f, &pol, pol.allow_sim ? CAPSA_PLATFORM_SIM : CAPSA_PLATFORM_TPM2);
-			if (f != stdout && fclose(f) != 0)
-				rc = CLI_EXIT_IO;
+		char text[640];
+		cli_out out = {.fd = -1};
+		policy_text(text, &pol, pol.allow_sim ? CAPSA_PLATFORM_SIM : CAPSA_PLATFORM_TPM2);
+		if ((rc = cli_out_open(&out, "keeper policy", a->out, 0, -1)) == 0) {
+			if (capsa_write_all(out.fd, text, strlen(text)) != CAPSA_OK) {
+				rc = cli_fail("keeper policy", a->out != NULL ? a->out : "standard output", CAPSA_ERR_IO);
+				cli_out_abort(&out);
+			} else {
+				rc = cli_out_commit(&out, "keeper policy");
+			}
+		}
+		if (rc == 0)
 			fprintf(stderr, "capsa keeper policy: %s: %s keeper %s; review this policy before you pin it\n",
 			        a->keeper, pol.allow_sim ? "SIMULATED" : "tpm2", ke.recipient);
-		}
 	}
 	cli_keeper_evidence_free(&ke);
 	return rc;

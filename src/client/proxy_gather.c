@@ -52,6 +52,7 @@ capsa_status capsa_proxy_gather(const capsa_identity *me, const capsa_proxy_peer
 	memset(g, 0, sizeof *g);
 	g->cfrags = calloc(n, sizeof *g->cfrags);
 	g->from = calloc(n, sizeof *g->from);
+	g->slots = g->cfrags != NULL ? n : 0;
 	if (calls == NULL || g->cfrags == NULL || g->from == NULL)
 		st = CAPSA_ERR_NOMEM;
 	for (size_t i = 0; st == CAPSA_OK && i < n; i++) {
@@ -89,8 +90,8 @@ capsa_status capsa_proxy_gather(const capsa_identity *me, const capsa_proxy_peer
 
 void capsa_gather_free(capsa_gather *g)
 {
-	if (g->cfrags != NULL)
-		capsa_wipe(g->cfrags, g->num * sizeof *g->cfrags);
+	if (g->cfrags != NULL) /* every slot: a refused answer may have been parsed into the next one */
+		capsa_wipe(g->cfrags, g->slots * sizeof *g->cfrags);
 	free(g->cfrags);
 	free(g->from);
 	memset(g, 0, sizeof *g);

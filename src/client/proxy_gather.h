@@ -24,6 +24,7 @@ typedef struct capsa_gather {
 	size_t *from;             /* the proxy each came from */
 	size_t num;
 	size_t need;              /* the grant's threshold, from the first verified cfrag (0: none) */
+	size_t slots;             /* cfrags allocated (one per proxy asked) */
 } capsa_gather;
 
 /*
